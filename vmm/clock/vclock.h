@@ -2,8 +2,8 @@
  * machine runs and stands still while it is paused, so a paused guest sees no time pass.
  * Devices arm timers on it; the VM loop runs the expired ones between CPU bursts and sleeps
  * until vclock_next_deadline() when the CPU halts. Single-threaded: the VM thread only. */
-#ifndef VIREO_VMM_TIMER_H
-#define VIREO_VMM_TIMER_H
+#ifndef VIREO_VMM_CLOCK_VCLOCK_H
+#define VIREO_VMM_CLOCK_VCLOCK_H
 
 #include <stdbool.h>
 #include <stdint.h>
