@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmm/dev/iobus.h"
+#include "vmm/mem/iobus.h"
 #include "vmm/mem/physmap.h"
 
 typedef struct cpu cpu;

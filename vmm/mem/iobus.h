@@ -1,8 +1,8 @@
 /* The x86 I/O port space (64 Ki ports). Devices register handlers for port ranges; the CPU
  * calls iobus_in/iobus_out for IN, OUT, INS and OUTS after its permission checks.
  * Unclaimed ports read as all ones and ignore writes. */
-#ifndef VIREO_VMM_DEV_IOBUS_H
-#define VIREO_VMM_DEV_IOBUS_H
+#ifndef VIREO_VMM_MEM_IOBUS_H
+#define VIREO_VMM_MEM_IOBUS_H
 
 #include <stdint.h>
 
