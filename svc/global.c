@@ -40,8 +40,7 @@ void svc_global_clear(struct svc_global_settings *g)
 
 int svc_system_properties_validate(const struct svc_system_properties *p, svc_error **errp)
 {
-    int r = svc_validate_path("defaultMachineFolder", p->default_machine_folder, true, false,
-                              errp);
+    int r = svc_validate_path("defaultMachineFolder", p->default_machine_folder, true, false, errp);
     if (r == 0)
         r = svc_validate_vnc_range(p->vnc_port_min, p->vnc_port_max, errp);
     if (r == 0)
@@ -101,13 +100,13 @@ static int oom(svc_error **errp)
 static int read_props(struct reader *rd, const xmlNode *n, svc_error **errp)
 {
     struct svc_system_properties *p = &rd->g->props;
-    int r = svc_xml_check_attrs(rd->file, n,
-                                ATTRS("defaultMachineFolder", "vncPortMin", "vncPortMax",
-                                      "idleTimeout", "vmProcessPath"),
-                                errp);
+    int r = svc_xml_check_attrs(
+        rd->file, n,
+        ATTRS("defaultMachineFolder", "vncPortMin", "vncPortMax", "idleTimeout", "vmProcessPath"),
+        errp);
     if (r == 0)
-        r = svc_xml_get_str(rd->file, n, "defaultMachineFolder", false,
-                            &p->default_machine_folder, errp);
+        r = svc_xml_get_str(rd->file, n, "defaultMachineFolder", false, &p->default_machine_folder,
+                            errp);
     if (r == 0)
         r = svc_xml_get_u32(rd->file, n, "vncPortMin", false, 0, UINT32_MAX, &p->vnc_port_min,
                             errp);
@@ -154,8 +153,10 @@ static int check_format(const char *file, const xmlNode *n, const char *fmt, svc
     for (size_t i = 0; ok && i < len; i++)
         ok = isalnum((unsigned char)fmt[i]);
     if (!ok)
-        return svc_xml_fail(errp, file, n, "format: '%.32s' is not allowed; allowed 1..16 "
-                                           "letters or digits", fmt ? fmt : "");
+        return svc_xml_fail(errp, file, n,
+                            "format: '%.32s' is not allowed; allowed 1..16 "
+                            "letters or digits",
+                            fmt ? fmt : "");
     return 0;
 }
 

@@ -64,8 +64,8 @@ int svc_machine_load(const char *settings_path, const svc_uuid *expected_uuid, s
     int r = svc_machine_settings_load(settings_path, &s, &note, &err);
     if (r == 0 && expected_uuid && strcmp(s.uuid.s, expected_uuid->s) != 0) {
         svc_error_set(&err, -EINVAL, SVC_E_INVALID_OBJECT_STATE,
-                      "%s holds machine %s, but the registry expects %s", settings_path,
-                      s.uuid.s, expected_uuid->s);
+                      "%s holds machine %s, but the registry expects %s", settings_path, s.uuid.s,
+                      expected_uuid->s);
         svc_settings_clear(&s);
         r = -EINVAL;
     }
@@ -76,8 +76,7 @@ int svc_machine_load(const char *settings_path, const svc_uuid *expected_uuid, s
             m->on_disk = true;
     } else {
         svc_uuid none = {{0}};
-        m = svc_machine_new_inaccessible(expected_uuid ? expected_uuid : &none, settings_path,
-                                         err);
+        m = svc_machine_new_inaccessible(expected_uuid ? expected_uuid : &none, settings_path, err);
     }
     if (!m) {
         free(note);
@@ -136,8 +135,8 @@ static void make_inaccessible(svc_machine *m, svc_error *why)
 static bool reload(svc_machine *m)
 {
     svc_machine *fresh = NULL;
-    if (svc_machine_load(m->settings_path, svc_uuid_is_null(&m->uuid) ? NULL : &m->uuid,
-                         &fresh) < 0)
+    if (svc_machine_load(m->settings_path, svc_uuid_is_null(&m->uuid) ? NULL : &m->uuid, &fresh) <
+        0)
         return false;
     if (fresh->accessible) {
         svc_settings_clear(&m->settings);
@@ -181,8 +180,8 @@ int svc_machine_require_accessible(svc_machine *m, svc_error **errp)
 {
     if (svc_machine_check_accessible(m))
         return 0;
-    return svc_error_set(errp, -EIO, SVC_E_INVALID_OBJECT_STATE,
-                         "machine %s is inaccessible: %s", m->uuid.s[0] ? m->uuid.s : "?",
+    return svc_error_set(errp, -EIO, SVC_E_INVALID_OBJECT_STATE, "machine %s is inaccessible: %s",
+                         m->uuid.s[0] ? m->uuid.s : "?",
                          m->access_error ? m->access_error->message : "unknown reason");
 }
 
@@ -227,8 +226,7 @@ int svc_machine_save(svc_machine *m, svc_error **errp)
 static int apply_rename(svc_machine *m, const char *new_name, svc_error **errp)
 {
     char *new_path = NULL;
-    int r = svc_machine_files_rename(m->settings_path, m->settings.name, new_name, &new_path,
-                                     errp);
+    int r = svc_machine_files_rename(m->settings_path, m->settings.name, new_name, &new_path, errp);
     if (r < 0)
         return r;
     free(m->settings_path);

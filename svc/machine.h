@@ -19,9 +19,9 @@ typedef struct svc_machine {
     svc_uuid uuid;
     char *settings_path; /* absolute */
     bool accessible;
-    svc_error *access_error; /* why not accessible (file:line: problem) */
-    char *recovery_note;     /* set when the last load recovered from -tmp/-prev */
-    bool on_disk;            /* the settings file has been written or read */
+    svc_error *access_error;              /* why not accessible (file:line: problem) */
+    char *recovery_note;                  /* set when the last load recovered from -tmp/-prev */
+    bool on_disk;                         /* the settings file has been written or read */
     struct svc_machine_settings settings; /* committed: what the file holds */
     struct svc_machine_settings *edit;    /* the session's mutable copy, or NULL */
     enum svc_machine_state state;         /* run-time state */
@@ -37,8 +37,7 @@ svc_machine *svc_machine_new_inaccessible(const svc_uuid *uuid, const char *sett
 
 /* Load a machine from its settings file. A file that does not load gives an inaccessible
  * machine (not an error): *ret is NULL only on allocation failure (-ENOMEM). */
-int svc_machine_load(const char *settings_path, const svc_uuid *expected_uuid,
-                     svc_machine **ret);
+int svc_machine_load(const char *settings_path, const svc_uuid *expected_uuid, svc_machine **ret);
 
 svc_machine *svc_machine_ref(svc_machine *m);
 svc_machine *svc_machine_unref(svc_machine *m); /* accepts NULL, returns NULL */

@@ -103,8 +103,8 @@ static int rename_folder(const char *from, const char *to, svc_error **errp)
         return svc_error_set(errp, -EEXIST, SVC_E_FILE_ERROR,
                              "cannot rename the machine folder to %s: it exists", to);
     if (rename(from, to) < 0)
-        return svc_error_set(errp, -errno, SVC_E_FILE_ERROR, "cannot rename %s to %s: %s", from,
-                             to, strerror(errno));
+        return svc_error_set(errp, -errno, SVC_E_FILE_ERROR, "cannot rename %s to %s: %s", from, to,
+                             strerror(errno));
     return 0;
 }
 
@@ -112,7 +112,8 @@ int svc_machine_files_rename(const char *old_path, const char *old_name, const c
                              char **ret_new_path, svc_error **errp)
 {
     char *dir = svc_path_dirname(old_path), *base = svc_path_basename(old_path);
-    char *parent = dir ? svc_path_dirname(dir) : NULL, *dir_base = dir ? svc_path_basename(dir) : NULL;
+    char *parent = dir ? svc_path_dirname(dir) : NULL,
+         *dir_base = dir ? svc_path_basename(dir) : NULL;
     char *new_dir = NULL, *file_name = NULL, *new_path = NULL;
     int r = (!dir || !base || !parent || !dir_base) ? oom(errp) : 0;
     bool move_dir = r == 0 && strcmp(dir_base, old_name) == 0;
@@ -169,8 +170,7 @@ static void remove_logs(const char *dir)
     rmdir(dir);
 }
 
-int svc_machine_files_delete(const char *settings_path, const char *state_file,
-                             svc_error **errp)
+int svc_machine_files_delete(const char *settings_path, const char *state_file, svc_error **errp)
 {
     char *dir = svc_path_dirname(settings_path);
     if (!dir)

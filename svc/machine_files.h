@@ -19,8 +19,7 @@ int svc_machine_files_rename(const char *old_path, const char *old_name, const c
 /* Delete the settings file (and -prev/-tmp/-broken), the saved-state file if any (relative
  * to the folder), every regular file in Logs/, then Logs/, Snapshots/ and the folder if they
  * are empty. Media are never deleted here. Returns 0, or the error of the settings file. */
-int svc_machine_files_delete(const char *settings_path, const char *state_file,
-                             svc_error **errp);
+int svc_machine_files_delete(const char *settings_path, const char *state_file, svc_error **errp);
 
 /* Path joining helpers (heap; NULL on allocation failure). */
 char *svc_path_dirname(const char *path);

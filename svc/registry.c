@@ -90,7 +90,8 @@ int svc_registry_open(const char *home, svc_registry **ret, svc_error **errp)
     if (!rp)
         return oom(errp);
     svc_registry *reg = &rp->pub;
-    int r = home ? ((reg->home = strdup(home)) ? 0 : oom(errp)) : svc_home_resolve(&reg->home, errp);
+    int r =
+        home ? ((reg->home = strdup(home)) ? 0 : oom(errp)) : svc_home_resolve(&reg->home, errp);
     if (r == 0)
         r = svc_home_ensure(reg->home, errp);
     if (r == 0 && !(reg->global_path = svc_path_join(reg->home, SVC_GLOBAL_FILE_NAME)))
@@ -213,7 +214,8 @@ int svc_registry_create_machine(svc_registry *reg, const char *name, const char 
     if (access(path, F_OK) == 0) {
         r = svc_error_set(errp, -EEXIST, SVC_E_FILE_ERROR,
                           "the settings file %s exists already; register it or choose another "
-                          "name", path);
+                          "name",
+                          path);
         free(path);
         return r;
     }
@@ -289,8 +291,8 @@ int svc_registry_unregister(svc_registry *reg, svc_machine *m, enum svc_cleanup_
     while (i < reg->n_machines && reg->machines[i] != m)
         i++;
     if (i == reg->n_machines)
-        return svc_error_set(errp, -ENOENT, SVC_E_OBJECT_NOT_FOUND,
-                             "machine %s is not registered", m->uuid.s);
+        return svc_error_set(errp, -ENOENT, SVC_E_OBJECT_NOT_FOUND, "machine %s is not registered",
+                             m->uuid.s);
     if (m->edit)
         return svc_error_set(errp, -EBUSY, SVC_E_OBJECT_IN_USE,
                              "machine '%s' is locked by a session", m->settings.name);

@@ -134,7 +134,7 @@ START_TEST(names)
     check_name(" a", 2, false, "leading or trailing space");
     check_name("a ", 2, false, "leading or trailing space");
     check_name("\xff\xfe", 2, false, "not valid UTF-8");
-    check_name("\xc0\xaf", 2, false, "not valid UTF-8"); /* overlong '/' */
+    check_name("\xc0\xaf", 2, false, "not valid UTF-8");     /* overlong '/' */
     check_name("\xed\xa0\x80", 3, false, "not valid UTF-8"); /* surrogate */
     memset(buf, 'x', sizeof(buf));
     check_name(buf, 64, true, NULL);
@@ -153,11 +153,10 @@ END_TEST
 START_TEST(uuids)
 {
     svc_uuid u;
-    CHECK(svc_uuid_parse("0123ABCD-0000-4000-8000-00000000000A", &u, "id", &err), true, NULL,
-          NULL);
+    CHECK(svc_uuid_parse("0123ABCD-0000-4000-8000-00000000000A", &u, "id", &err), true, NULL, NULL);
     ck_assert_str_eq(u.s, "0123abcd-0000-4000-8000-00000000000a");
-    CHECK(svc_uuid_parse("0123abcd00004000800000000000000a", &u, "id", &err), false, "id:",
-          "is not a uuid");
+    CHECK(svc_uuid_parse("0123abcd00004000800000000000000a", &u, "id", &err), false,
+          "id:", "is not a uuid");
     CHECK(svc_uuid_parse("0123abcd-0000-4000-8000-00000000000", &u, "medium", &err), false,
           "medium:", "xxxxxxxx-xxxx");
     CHECK(svc_uuid_parse("0123abcg-0000-4000-8000-00000000000a", &u, "id", &err), false, "id",
@@ -240,8 +239,7 @@ START_TEST(whole_settings)
     s.n_controllers = 2;
     s.controllers[0] = (struct svc_storage_controller){strdup("IDE"), SVC_BUS_IDE, 3, NULL, 0};
     s.controllers[1] = (struct svc_storage_controller){strdup("IDE"), SVC_BUS_IDE, 2, NULL, 0};
-    CHECK(svc_settings_validate(&s, &err), false, "controller 'IDE' portCount: 3",
-          "allowed 1..2");
+    CHECK(svc_settings_validate(&s, &err), false, "controller 'IDE' portCount: 3", "allowed 1..2");
     s.controllers[0].port_count = 2;
     CHECK(svc_settings_validate(&s, &err), false, "'IDE' is used twice", NULL);
     free(s.controllers[1].name);
