@@ -1,7 +1,6 @@
 /* Vireo.xml: the global settings model and its XML form. */
 #include "svc/global.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,20 +18,27 @@ int svc_global_init(struct svc_global_settings *g, const char *default_machine_f
     memset(g, 0, sizeof(*g));
     g->props.vnc_port_min = 5900;
     g->props.vnc_port_max = 5999;
-    g->props.idle_timeout_s = 30;
-    return svc_str_replace(&g->props.default_machine_folder, default_machine_folder);
+    g->props.idle_timeout_s = SVC_IDLE_TIMEOUT_DEFAULT;
+    if (svc_str_replace(&g->props.default_bios_path, SVC_DEFAULT_BIOS_PATH) < 0 ||
+        svc_str_replace(&g->props.default_vgabios_path, SVC_DEFAULT_VGABIOS_PATH) < 0 ||
+        svc_str_replace(&g->props.default_machine_folder, default_machine_folder) < 0) {
+        svc_global_clear(g);
+        return -ENOMEM;
+    }
+    return 0;
 }
 
 void svc_global_clear(struct svc_global_settings *g)
 {
     free(g->props.default_machine_folder);
     free(g->props.vm_process_path);
+    free(g->props.default_bios_path);
+    free(g->props.default_vgabios_path);
     for (size_t i = 0; i < g->n_machines; i++)
         free(g->machines[i].path);
     free(g->machines);
     for (size_t i = 0; i < g->n_media; i++) {
         free(g->media[i].location);
-        free(g->media[i].format);
     }
     free(g->media);
     memset(g, 0, sizeof(*g));
@@ -40,14 +46,18 @@ void svc_global_clear(struct svc_global_settings *g)
 
 int svc_system_properties_validate(const struct svc_system_properties *p, svc_error **errp)
 {
-    int r = svc_validate_path("defaultMachineFolder", p->default_machine_folder, true, false, errp);
+    int r = svc_validate_path("defaultMachineFolder", p->default_machine_folder, true, errp);
     if (r == 0)
         r = svc_validate_vnc_range(p->vnc_port_min, p->vnc_port_max, errp);
     if (r == 0)
-        r = svc_validate_u32_range("idleTimeout", p->idle_timeout_s, 0, SVC_IDLE_TIMEOUT_MAX,
-                                   "seconds", errp);
+        r = svc_validate_range("idleTimeout", p->idle_timeout_s, 0, SVC_IDLE_TIMEOUT_MAX,
+                               "seconds (0: never exit)", errp);
     if (r == 0)
-        r = svc_validate_path("vmProcessPath", p->vm_process_path, true, false, errp);
+        r = svc_validate_path("VMProcessPath", p->vm_process_path, true, errp);
+    if (r == 0)
+        r = svc_validate_path("defaultBIOSPath", p->default_bios_path, false, errp);
+    if (r == 0)
+        r = svc_validate_path("defaultVGABIOSPath", p->default_vgabios_path, false, errp);
     return r;
 }
 
@@ -75,12 +85,8 @@ int svc_global_add_medium(struct svc_global_settings *g, const struct svc_medium
     struct svc_medium_entry e = *m;
     bool ok = true;
     e.location = svc_strdup_opt(m->location, &ok);
-    e.format = svc_strdup_opt(m->format, &ok);
-    if (!ok) {
-        free(e.location);
-        free(e.format);
+    if (!ok)
         return -ENOMEM;
-    }
     n[g->n_media++] = e;
     return 0;
 }
@@ -100,24 +106,30 @@ static int oom(svc_error **errp)
 static int read_props(struct reader *rd, const xmlNode *n, svc_error **errp)
 {
     struct svc_system_properties *p = &rd->g->props;
-    int r = svc_xml_check_attrs(
-        rd->file, n,
-        ATTRS("defaultMachineFolder", "vncPortMin", "vncPortMax", "idleTimeout", "vmProcessPath"),
-        errp);
+    int r =
+        svc_xml_check_attrs(rd->file, n,
+                            ATTRS("defaultMachineFolder", "VNCPortMin", "VNCPortMax", "idleTimeout",
+                                  "VMProcessPath", "defaultBIOSPath", "defaultVGABIOSPath"),
+                            errp);
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "defaultMachineFolder", false, &p->default_machine_folder,
                             errp);
     if (r == 0)
-        r = svc_xml_get_u32(rd->file, n, "vncPortMin", false, 0, UINT32_MAX, &p->vnc_port_min,
+        r = svc_xml_get_u32(rd->file, n, "VNCPortMin", false, 0, UINT32_MAX, &p->vnc_port_min,
                             errp);
     if (r == 0)
-        r = svc_xml_get_u32(rd->file, n, "vncPortMax", false, 0, UINT32_MAX, &p->vnc_port_max,
+        r = svc_xml_get_u32(rd->file, n, "VNCPortMax", false, 0, UINT32_MAX, &p->vnc_port_max,
                             errp);
     if (r == 0)
         r = svc_xml_get_u32(rd->file, n, "idleTimeout", false, 0, UINT32_MAX, &p->idle_timeout_s,
                             errp);
     if (r == 0)
-        r = svc_xml_get_str(rd->file, n, "vmProcessPath", false, &p->vm_process_path, errp);
+        r = svc_xml_get_str(rd->file, n, "VMProcessPath", false, &p->vm_process_path, errp);
+    if (r == 0)
+        r = svc_xml_get_str(rd->file, n, "defaultBIOSPath", false, &p->default_bios_path, errp);
+    if (r == 0)
+        r = svc_xml_get_str(rd->file, n, "defaultVGABIOSPath", false, &p->default_vgabios_path,
+                            errp);
     if (r == 0 && svc_system_properties_validate(p, errp) < 0)
         r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
     return r;
@@ -134,7 +146,7 @@ static int read_machine_entry(struct reader *rd, const xmlNode *n, svc_error **e
         r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "src", true, &path, errp);
-    if (r == 0 && svc_validate_path("src", path, false, false, errp) < 0)
+    if (r == 0 && svc_validate_path("src", path, false, errp) < 0)
         r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
     for (size_t i = 0; r == 0 && i < rd->g->n_machines; i++)
         if (strcmp(rd->g->machines[i].uuid.s, u.s) == 0)
@@ -146,25 +158,11 @@ static int read_machine_entry(struct reader *rd, const xmlNode *n, svc_error **e
     return r;
 }
 
-static int check_format(const char *file, const xmlNode *n, const char *fmt, svc_error **errp)
-{
-    size_t len = fmt ? strlen(fmt) : 0;
-    bool ok = len >= 1 && len <= 16;
-    for (size_t i = 0; ok && i < len; i++)
-        ok = isalnum((unsigned char)fmt[i]);
-    if (!ok)
-        return svc_xml_fail(errp, file, n,
-                            "format: '%.32s' is not allowed; allowed 1..16 "
-                            "letters or digits",
-                            fmt ? fmt : "");
-    return 0;
-}
-
 static int read_medium(struct reader *rd, const xmlNode *n, svc_error **errp)
 {
     struct svc_medium_entry m = {0};
     char *uuid = NULL;
-    int type = SVC_DEVICE_HARD_DISK;
+    int type = SVC_DEVICE_HARD_DISK, format = SVC_FORMAT_RAW;
     int r = svc_xml_check_attrs(rd->file, n, ATTRS("uuid", "location", "type", "format"), errp);
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "uuid", true, &uuid, errp);
@@ -172,21 +170,23 @@ static int read_medium(struct reader *rd, const xmlNode *n, svc_error **errp)
         r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "location", true, &m.location, errp);
-    if (r == 0 && svc_validate_path("location", m.location, false, false, errp) < 0)
+    if (r == 0 && svc_validate_path("location", m.location, false, errp) < 0)
         r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
     if (r == 0)
-        r = svc_xml_get_enum(rd->file, n, "type", true, svc_device_type_from_name,
-                             "HardDisk, DVD, Floppy", &type, errp);
+        r = svc_xml_get_enum(rd->file, n, "type", true, &svc_enum_device_type, &type, errp);
+    if (r == 0 && svc_validate_enum("type", &svc_enum_device_type, (unsigned)type, errp) < 0)
+        r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
+    if (r == 0)
+        r = svc_xml_get_enum(rd->file, n, "format", true, &svc_enum_medium_format, &format, errp);
     m.type = (enum svc_device_type)type;
-    if (r == 0)
-        r = svc_xml_get_str(rd->file, n, "format", true, &m.format, errp);
-    if (r == 0)
-        r = check_format(rd->file, n, m.format, errp);
+    m.format = (enum svc_medium_format)format;
+    for (size_t i = 0; r == 0 && i < rd->g->n_media; i++)
+        if (strcmp(rd->g->media[i].uuid.s, m.uuid.s) == 0)
+            r = svc_xml_fail(errp, rd->file, n, "medium %s is registered twice", m.uuid.s);
     if (r == 0 && svc_global_add_medium(rd->g, &m) < 0)
         r = oom(errp);
     free(uuid);
     free(m.location);
-    free(m.format);
     return r;
 }
 
@@ -243,10 +243,10 @@ int svc_global_xml_parse(const char *name, const char *data, size_t len,
     if (!doc)
         return -EINVAL;
     /* the folder default is filled in by the registry when the file has none */
-    memset(ret, 0, sizeof(*ret));
-    ret->props.vnc_port_min = 5900;
-    ret->props.vnc_port_max = 5999;
-    ret->props.idle_timeout_s = 30;
+    if (svc_global_init(ret, NULL) < 0) {
+        xmlFreeDoc(doc);
+        return svc_error_set(errp, -ENOMEM, SVC_E_OUT_OF_MEMORY, "out of memory");
+    }
     struct reader rd = {name, ret};
     int r = read_root(&rd, xmlDocGetRootElement(doc), errp);
     xmlFreeDoc(doc);
@@ -269,10 +269,12 @@ static void write_root(xmlDoc *doc, const struct svc_global_settings *g)
     svc_xml_set_u32(root, "version", SVC_GLOBAL_FORMAT_VERSION);
     xmlNode *p = child(root, "SystemProperties");
     svc_xml_set_str(p, "defaultMachineFolder", g->props.default_machine_folder);
-    svc_xml_set_u32(p, "vncPortMin", g->props.vnc_port_min);
-    svc_xml_set_u32(p, "vncPortMax", g->props.vnc_port_max);
+    svc_xml_set_u32(p, "VNCPortMin", g->props.vnc_port_min);
+    svc_xml_set_u32(p, "VNCPortMax", g->props.vnc_port_max);
     svc_xml_set_u32(p, "idleTimeout", g->props.idle_timeout_s);
-    svc_xml_set_str(p, "vmProcessPath", g->props.vm_process_path);
+    svc_xml_set_str(p, "VMProcessPath", g->props.vm_process_path);
+    svc_xml_set_str(p, "defaultBIOSPath", g->props.default_bios_path);
+    svc_xml_set_str(p, "defaultVGABIOSPath", g->props.default_vgabios_path);
     xmlNode *mr = child(root, "MachineRegistry");
     for (size_t i = 0; i < g->n_machines; i++) {
         xmlNode *e = child(mr, "MachineEntry");
@@ -284,8 +286,8 @@ static void write_root(xmlDoc *doc, const struct svc_global_settings *g)
         xmlNode *e = child(media, "Medium");
         svc_xml_set_str(e, "uuid", g->media[i].uuid.s);
         svc_xml_set_str(e, "location", g->media[i].location);
-        svc_xml_set_str(e, "type", svc_device_type_name(g->media[i].type));
-        svc_xml_set_str(e, "format", g->media[i].format);
+        svc_xml_set_str(e, "type", svc_enum_name(&svc_enum_device_type, g->media[i].type));
+        svc_xml_set_str(e, "format", svc_enum_name(&svc_enum_medium_format, g->media[i].format));
     }
 }
 

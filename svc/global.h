@@ -13,13 +13,18 @@
 #define SVC_GLOBAL_FORMAT_VERSION 1
 #define SVC_GLOBAL_FILE_NAME      "Vireo.xml"
 #define SVC_IDLE_TIMEOUT_MAX      86400 /* seconds; 0 means never exit when idle */
+#define SVC_IDLE_TIMEOUT_DEFAULT  300
+#define SVC_DEFAULT_BIOS_PATH     "/usr/share/seabios/bios.bin"
+#define SVC_DEFAULT_VGABIOS_PATH  "/usr/share/seabios/vgabios-stdvga.bin"
 
-struct svc_system_properties {
-    char *default_machine_folder;
+struct svc_system_properties {    /* ISystemProperties' writable attributes */
+    char *default_machine_folder; /* NULL: the home's default (svc_home_default_machine_folder) */
     uint32_t vnc_port_min;
     uint32_t vnc_port_max;
     uint32_t idle_timeout_s;
-    char *vm_process_path; /* NULL: vireo-headless next to the service */
+    char *vm_process_path;      /* NULL: vireo-headless installed with the service */
+    char *default_bios_path;    /* never NULL after init/load */
+    char *default_vgabios_path; /* never NULL after init/load */
 };
 
 struct svc_machine_entry {
@@ -30,8 +35,8 @@ struct svc_machine_entry {
 struct svc_medium_entry {
     svc_uuid uuid;
     char *location;            /* absolute path of the image */
-    enum svc_device_type type; /* HardDisk, DVD or Floppy */
-    char *format;              /* "raw", "qcow2", "iso" ... (letters and digits) */
+    enum svc_device_type type; /* HardDisk or DVD */
+    enum svc_medium_format format;
 };
 
 struct svc_global_settings {
@@ -42,7 +47,7 @@ struct svc_global_settings {
     size_t n_media;
 };
 
-/* Defaults; default_machine_folder is copied. Returns 0 or -ENOMEM. */
+/* Defaults (default_machine_folder may be NULL; it is copied). Returns 0 or -ENOMEM. */
 int svc_global_init(struct svc_global_settings *g, const char *default_machine_folder);
 void svc_global_clear(struct svc_global_settings *g);
 

@@ -82,8 +82,11 @@ int svc_home_default_machine_folder(const char *home, char **ret, svc_error **er
     const char *v = getenv("VIREO_USER_HOME");
     if (v && *v)
         return dup_path(ret, home, "/machines", errp);
+    const char *data = getenv("XDG_DATA_HOME");
+    if (data && data[0] == '/')
+        return dup_path(ret, data, "/vireo/machines", errp);
     const char *h = user_home();
     if (!h)
         return dup_path(ret, home, "/machines", errp);
-    return dup_path(ret, h, "/Vireo VMs", errp);
+    return dup_path(ret, h, "/.local/share/vireo/machines", errp);
 }

@@ -12,8 +12,9 @@ int svc_home_resolve(char **ret, svc_error **errp);
  * Returns 0 or a negative errno with a FileError. */
 int svc_home_ensure(const char *path, svc_error **errp);
 
-/* The default machine folder for a home: "<home>/machines" when $VIREO_USER_HOME is set
- * (a self-contained home, as tests and portable setups use), else "$HOME/Vireo VMs". */
+/* The default machine folder (ISystemProperties.defaultMachineFolder): "<home>/machines"
+ * when $VIREO_USER_HOME is set (a self-contained home, as tests use), else
+ * $XDG_DATA_HOME/vireo/machines (if absolute), else ~/.local/share/vireo/machines. */
 int svc_home_default_machine_folder(const char *home, char **ret, svc_error **errp);
 
 /* mkdir -p with the given mode for created folders. Returns 0 or a negative errno. */

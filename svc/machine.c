@@ -289,3 +289,19 @@ void svc_machine_end_edit(svc_machine *m)
     free(m->edit);
     m->edit = NULL;
 }
+
+int svc_machine_delete_config(svc_machine *m, svc_error **errp)
+{
+    if (m->registry)
+        return svc_error_set(errp, -EBUSY, SVC_E_INVALID_OBJECT_STATE,
+                             "machine '%s' is registered; unregister it first",
+                             m->accessible ? m->settings.name : m->uuid.s);
+    if (m->edit)
+        return svc_error_set(errp, -EBUSY, SVC_E_OBJECT_IN_USE,
+                             "machine '%s' is locked by a session", m->settings.name);
+    int r = svc_machine_files_delete(m->settings_path,
+                                     m->accessible ? m->settings.state_file : NULL, errp);
+    if (r == 0)
+        m->on_disk = false;
+    return r;
+}

@@ -74,4 +74,10 @@ void svc_machine_end_edit(svc_machine *m);
  * Snapshots/ if needed). */
 int svc_machine_save(svc_machine *m, svc_error **errp);
 
+/* IMachine.deleteConfig (the machine's own files): refused while registered
+ * (InvalidObjectState) or locked; deletes the settings file with its -prev/-tmp/-broken
+ * companions, the saved state file, Logs/ and Snapshots/ if they hold nothing else, and the
+ * folder if it is then empty. Media are the caller's business. */
+int svc_machine_delete_config(svc_machine *m, svc_error **errp);
+
 #endif

@@ -8,8 +8,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "svc/atomic.h"
 #include "svc/home.h"
 #include "svc/machine_files.h"
+#include "svc/machine_xml.h"
 #include "svc/validate.h"
 
 /* The home's default machine folder, kept next to the registry (not in Vireo.xml). */
@@ -176,8 +178,16 @@ static svc_machine *find_name(svc_registry *reg, const char *name, const svc_mac
 svc_machine *svc_registry_find(svc_registry *reg, const char *name_or_uuid, svc_error **errp)
 {
     svc_machine *m = NULL;
-    if (name_or_uuid && svc_uuid_valid(name_or_uuid))
+    size_t len = name_or_uuid ? strlen(name_or_uuid) : 0;
+    if (len == SVC_UUID_LEN + 2 && name_or_uuid[0] == '{' && name_or_uuid[len - 1] == '}') {
+        char bare[SVC_UUID_LEN + 1];
+        memcpy(bare, name_or_uuid + 1, SVC_UUID_LEN);
+        bare[SVC_UUID_LEN] = '\0';
+        if (svc_uuid_valid(bare))
+            m = find_uuid(reg, bare);
+    } else if (name_or_uuid && svc_uuid_valid(name_or_uuid)) {
         m = find_uuid(reg, name_or_uuid);
+    }
     if (!m && name_or_uuid)
         m = find_name(reg, name_or_uuid, NULL);
     if (!m)
@@ -198,29 +208,45 @@ int svc_registry_check_name_free(svc_registry *reg, const char *name, const svc_
     return 0;
 }
 
-int svc_registry_create_machine(svc_registry *reg, const char *name, const char *os_type,
-                                svc_machine **ret, svc_error **errp)
+static int settings_path_for(svc_registry *reg, const char *settings_file, const char *name,
+                             char **ret, svc_error **errp)
 {
+    if (!settings_file || !*settings_file) {
+        *ret = svc_machine_files_default_path(svc_registry_machine_folder(reg), name);
+        return *ret ? 0 : oom(errp);
+    }
+    int r = svc_validate_path("settingsFile", settings_file, false, errp);
+    size_t len = strlen(settings_file), sl = strlen(SVC_MACHINE_FILE_SUFFIX);
+    if (r == 0 && (len <= sl || strcmp(settings_file + len - sl, SVC_MACHINE_FILE_SUFFIX) != 0))
+        r = svc_error_set(errp, -EINVAL, SVC_E_INVALID_ARG,
+                          "settingsFile: '%s' does not end in \"%s\"", settings_file,
+                          SVC_MACHINE_FILE_SUFFIX);
+    if (r == 0 && !(*ret = strdup(settings_file)))
+        r = oom(errp);
+    return r;
+}
+
+int svc_registry_create_machine(svc_registry *reg, const char *settings_file, const char *name,
+                                const char *os_type, svc_machine **ret, svc_error **errp)
+{
+    if (!os_type || !*os_type)
+        os_type = "Other";
     int r = svc_validate_name(name, name ? strlen(name) : 0, errp);
     if (r == 0)
         r = svc_validate_os_type(os_type, errp);
     if (r == 0)
         r = svc_registry_check_name_free(reg, name, NULL, errp);
-    if (r < 0)
-        return r;
-    char *path = svc_machine_files_default_path(svc_registry_machine_folder(reg), name);
-    if (!path)
-        return oom(errp);
-    if (access(path, F_OK) == 0) {
+    char *path = NULL;
+    if (r == 0)
+        r = settings_path_for(reg, settings_file, name, &path, errp);
+    if (r == 0 && access(path, F_OK) == 0)
         r = svc_error_set(errp, -EEXIST, SVC_E_FILE_ERROR,
-                          "the settings file %s exists already; register it or choose another "
-                          "name",
+                          "settingsFile: %s exists already; open and register it, or choose "
+                          "another name",
                           path);
-        free(path);
-        return r;
-    }
     struct svc_machine_settings s;
-    r = svc_settings_init(&s, name, os_type, errp);
+    if (r == 0)
+        r = svc_settings_init(&s, name, os_type, errp);
     svc_machine *m = r == 0 ? svc_machine_new(&s, path) : NULL;
     if (r == 0 && !m)
         r = oom(errp);
@@ -233,7 +259,7 @@ int svc_registry_create_machine(svc_registry *reg, const char *name, const char 
 int svc_registry_open_machine(svc_registry *reg, const char *path, svc_machine **ret,
                               svc_error **errp)
 {
-    int r = svc_validate_path("settingsFilePath", path, false, true, errp);
+    int r = svc_validate_file("settingsFile", path, 0, SVC_FILE_MAX_BYTES, 1, errp);
     if (r < 0)
         return r;
     svc_machine *m = NULL;
@@ -244,6 +270,14 @@ int svc_registry_open_machine(svc_registry *reg, const char *path, svc_machine *
         m->access_error = NULL;
         svc_machine_unref(m);
         return -EINVAL;
+    }
+    svc_machine *same = find_uuid(reg, m->uuid.s);
+    if (same) {
+        r = svc_error_set(errp, -EEXIST, SVC_E_OBJECT_IN_USE,
+                          "machine %s in %s is registered already (from %s)", m->uuid.s, path,
+                          same->settings_path);
+        svc_machine_unref(m);
+        return r;
     }
     *ret = m;
     return 0;
@@ -279,31 +313,72 @@ int svc_registry_register(svc_registry *reg, svc_machine *m, svc_error **errp)
     return r;
 }
 
-static bool is_running(enum svc_machine_state s)
+/* Detach the attachments a cleanup mode asks for; collect the media to return. */
+static int detach_all(svc_machine *m, enum svc_cleanup_mode mode, svc_uuid **ret_media,
+                      size_t *ret_n, svc_error **errp)
 {
-    return !svc_machine_state_persistent(s);
+    struct svc_machine_settings *s = &m->settings;
+    size_t total = 0, n = 0;
+    for (size_t i = 0; i < s->n_controllers; i++)
+        total += s->controllers[i].n_attachments;
+    svc_uuid *media = calloc(total + 1, sizeof(*media));
+    if (!media)
+        return oom(errp);
+    for (size_t i = 0; i < s->n_controllers; i++) {
+        struct svc_storage_controller *c = &s->controllers[i];
+        for (size_t k = 0; k < c->n_attachments; k++) {
+            const struct svc_attachment *a = &c->attachments[k];
+            bool give = mode == SVC_CLEANUP_FULL ||
+                        (mode == SVC_CLEANUP_DETACH_ALL_RETURN_HARD_DISKS_ONLY &&
+                         a->type == SVC_DEVICE_HARD_DISK);
+            if (give && !svc_uuid_is_null(&a->medium))
+                media[n++] = a->medium;
+        }
+        c->n_attachments = 0;
+    }
+    *ret_media = media;
+    *ret_n = n;
+    return 0;
+}
+
+static int check_unregister(svc_machine *m, enum svc_cleanup_mode mode, svc_error **errp)
+{
+    int r = svc_validate_enum("cleanupMode", &svc_enum_cleanup_mode, mode, errp);
+    if (r < 0)
+        return r;
+    if (m->edit)
+        return svc_error_set(errp, -EBUSY, SVC_E_OBJECT_IN_USE,
+                             "machine '%s' is locked by a session", m->settings.name);
+    if (m->accessible && !svc_machine_state_persistent(m->state))
+        return svc_error_set(errp, -EBUSY, SVC_E_INVALID_VM_STATE,
+                             "machine '%s' is %s; needed PoweredOff, Saved, Aborted or "
+                             "Inaccessible",
+                             m->settings.name, svc_machine_state_name(m->state));
+    if (m->accessible && mode == SVC_CLEANUP_UNREGISTER_ONLY &&
+        svc_settings_snapshot_count(&m->settings) > 0)
+        return svc_error_set(errp, -EBUSY, SVC_E_OBJECT_IN_USE,
+                             "machine '%s' has snapshots; unregister it with a DetachAll or Full "
+                             "cleanup mode",
+                             m->settings.name);
+    return 0;
 }
 
 int svc_registry_unregister(svc_registry *reg, svc_machine *m, enum svc_cleanup_mode mode,
-                            svc_error **errp)
+                            svc_uuid **ret_media, size_t *ret_n_media, svc_error **errp)
 {
     size_t i = 0;
     while (i < reg->n_machines && reg->machines[i] != m)
         i++;
     if (i == reg->n_machines)
-        return svc_error_set(errp, -ENOENT, SVC_E_OBJECT_NOT_FOUND, "machine %s is not registered",
-                             m->uuid.s);
-    if (m->edit)
-        return svc_error_set(errp, -EBUSY, SVC_E_OBJECT_IN_USE,
-                             "machine '%s' is locked by a session", m->settings.name);
-    if (m->accessible && is_running(m->state))
-        return svc_error_set(errp, -EBUSY, SVC_E_INVALID_VM_STATE,
-                             "machine '%s' is %s; needed PoweredOff, Saved or Aborted",
-                             m->settings.name, svc_machine_state_name(m->state));
+        return svc_error_set(errp, -ENOENT, SVC_E_INVALID_OBJECT_STATE,
+                             "machine %s is not registered", m->uuid.s);
+    int r = check_unregister(m, mode, errp);
+    if (r < 0)
+        return r;
     memmove(&reg->machines[i], &reg->machines[i + 1],
             (reg->n_machines - i - 1) * sizeof(*reg->machines));
     reg->n_machines--;
-    int r = svc_registry_save(reg, errp);
+    r = svc_registry_save(reg, errp);
     if (r < 0) { /* put it back where it was */
         memmove(&reg->machines[i + 1], &reg->machines[i],
                 (reg->n_machines - i) * sizeof(*reg->machines));
@@ -312,11 +387,21 @@ int svc_registry_unregister(svc_registry *reg, svc_machine *m, enum svc_cleanup_
         return r;
     }
     m->registry = NULL;
-    if (mode == SVC_CLEANUP_DELETE_FILES) {
-        r = svc_machine_files_delete(m->settings_path,
-                                     m->accessible ? m->settings.state_file : NULL, errp);
-        m->on_disk = false;
+    svc_uuid *media = NULL;
+    size_t n = 0;
+    if (m->accessible && mode != SVC_CLEANUP_UNREGISTER_ONLY) {
+        /* the registry is saved: a failure to rewrite the machine file is reported but the
+         * machine stays unregistered */
+        r = detach_all(m, mode, &media, &n, errp);
+        if (r == 0 && m->on_disk)
+            r = svc_machine_save(m, errp);
     }
+    if (ret_media && r == 0) {
+        *ret_media = media;
+        *ret_n_media = n;
+        media = NULL;
+    }
+    free(media);
     svc_machine_unref(m);
     return r;
 }

@@ -12,11 +12,6 @@
 #include "svc/global.h"
 #include "svc/machine.h"
 
-enum svc_cleanup_mode {
-    SVC_CLEANUP_UNREGISTER_ONLY = 0, /* forget the machine; its files stay */
-    SVC_CLEANUP_DELETE_FILES,        /* also delete settings, backups, logs, empty folders */
-};
-
 typedef struct svc_registry {
     char *home;
     char *global_path;
@@ -47,14 +42,16 @@ svc_machine *svc_registry_find(svc_registry *reg, const char *name_or_uuid, svc_
 int svc_registry_check_name_free(svc_registry *reg, const char *name, const svc_machine *self,
                                  svc_error **errp);
 
-/* A new, unregistered machine called `name` with the defaults for os_type, whose settings
- * file will be "<machine folder>/<name>/<name>.vireo". Fails if the name is invalid or taken
- * or the file exists. *ret holds one reference. */
-int svc_registry_create_machine(svc_registry *reg, const char *name, const char *os_type,
-                                svc_machine **ret, svc_error **errp);
+/* IVireo.createMachine: a new, unregistered machine called `name` with the defaults of
+ * os_type (NULL/"": "Other"), whose settings file will be settings_file (absolute, ending in
+ * ".vireo") or, if NULL/"", "<machine folder>/<name>/<name>.vireo". Nothing is written.
+ * Fails if the name is invalid or taken or the file exists. *ret holds one reference. */
+int svc_registry_create_machine(svc_registry *reg, const char *settings_file, const char *name,
+                                const char *os_type, svc_machine **ret, svc_error **errp);
 
-/* Load an unregistered machine from a settings file (absolute path). A file that does not
- * load is an error here (nothing to register). *ret holds one reference. */
+/* IVireo.openMachine: load an unregistered machine from a settings file (absolute path). A
+ * file that does not load is an error here (nothing to register); a file whose uuid is
+ * registered answers ObjectInUse. *ret holds one reference. */
 int svc_registry_open_machine(svc_registry *reg, const char *path, svc_machine **ret,
                               svc_error **errp);
 
@@ -62,10 +59,14 @@ int svc_registry_open_machine(svc_registry *reg, const char *path, svc_machine *
  * ObjectInUse if its uuid or name is registered already. The registry takes a reference. */
 int svc_registry_register(svc_registry *reg, svc_machine *m, svc_error **errp);
 
-/* Unregister m (and delete its files in DELETE_FILES mode). Refused while a mutable copy is
- * open or the machine runs. Drops the registry's reference. */
+/* IMachine.unregister: remove m from the registry and Vireo.xml. Refused while a session
+ * holds it (ObjectInUse), while it has a VM process (InvalidVMState), or with
+ * UnregisterOnly while it has snapshots (ObjectInUse). The DetachAll and Full modes detach
+ * every medium and save the machine file; *ret_media (may be NULL) gets the media the mode
+ * returns (heap array). Its files stay: svc_machine_delete_config() removes them. Drops the
+ * registry's reference. */
 int svc_registry_unregister(svc_registry *reg, svc_machine *m, enum svc_cleanup_mode mode,
-                            svc_error **errp);
+                            svc_uuid **ret_media, size_t *ret_n_media, svc_error **errp);
 
 /* Re-check every machine's settings file (svc_machine_check_accessible). Returns the number
  * of inaccessible machines. */

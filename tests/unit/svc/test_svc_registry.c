@@ -34,8 +34,8 @@ static svc_registry *open_reg(void)
 {
     svc_registry *reg = NULL;
     svc_error *err = NULL;
-    ck_assert_int_eq(svc_registry_open(NULL, &reg, &err), 0);
-    ck_assert_ptr_null(err);
+    int r = svc_registry_open(NULL, &reg, &err);
+    ck_assert_msg(r == 0, "%s", err ? err->message : "?");
     return reg;
 }
 
@@ -43,7 +43,7 @@ static svc_machine *new_registered(svc_registry *reg, const char *name)
 {
     svc_machine *m = NULL;
     svc_error *err = NULL;
-    ck_assert_int_eq(svc_registry_create_machine(reg, name, "Linux", &m, &err), 0);
+    ck_assert_int_eq(svc_registry_create_machine(reg, NULL, name, "Linux", &m, &err), 0);
     ck_assert_int_eq(svc_registry_register(reg, m, &err), 0);
     ck_assert_ptr_null(err);
     svc_machine_unref(m); /* the registry keeps its own reference */
@@ -101,7 +101,11 @@ START_TEST(home_resolution_order)
     ck_assert_str_eq(h, "/home/someone/.config/vireo");
     free(h);
     ck_assert_int_eq(svc_home_default_machine_folder("/x", &h, NULL), 0);
-    ck_assert_str_eq(h, "/home/someone/Vireo VMs");
+    ck_assert_str_eq(h, "/home/someone/.local/share/vireo/machines");
+    free(h);
+    setenv("XDG_DATA_HOME", "/xdg/data", 1);
+    ck_assert_int_eq(svc_home_default_machine_folder("/x", &h, NULL), 0);
+    ck_assert_str_eq(h, "/xdg/data/vireo/machines");
     free(h);
     unsetenv("XDG_CONFIG_HOME");
     setenv("VIREO_USER_HOME", "rel/home", 1);
@@ -154,13 +158,13 @@ START_TEST(create_rejects_bad_and_taken_names)
     svc_registry *reg = open_reg();
     new_registered(reg, "vm");
     svc_machine *m = NULL;
-    EXPECT_CODE(svc_registry_create_machine(reg, "vm", "Linux", &m, &err), SVC_E_OBJECT_IN_USE,
-                "already registered");
-    EXPECT_CODE(svc_registry_create_machine(reg, "../evil", "Linux", &m, &err), SVC_E_INVALID_ARG,
-                "name: contains '/'");
-    EXPECT_CODE(svc_registry_create_machine(reg, "..", "Linux", &m, &err), SVC_E_INVALID_ARG,
+    EXPECT_CODE(svc_registry_create_machine(reg, NULL, "vm", "Linux", &m, &err),
+                SVC_E_OBJECT_IN_USE, "already registered");
+    EXPECT_CODE(svc_registry_create_machine(reg, NULL, "../evil", "Linux", &m, &err),
+                SVC_E_INVALID_ARG, "name: contains '/'");
+    EXPECT_CODE(svc_registry_create_machine(reg, NULL, "..", "Linux", &m, &err), SVC_E_INVALID_ARG,
                 "reserved");
-    EXPECT_CODE(svc_registry_create_machine(reg, "ok", "Plan9", &m, &err), SVC_E_INVALID_ARG,
+    EXPECT_CODE(svc_registry_create_machine(reg, NULL, "ok", "Plan9", &m, &err), SVC_E_INVALID_ARG,
                 "OSTypeId");
     ck_assert_uint_eq(reg->n_machines, 1);
     svc_registry_free(reg);
@@ -173,7 +177,8 @@ START_TEST(unregister_only_then_register_from_path)
     svc_machine *m = new_registered(reg, "keep");
     svc_uuid id = m->uuid;
     char *path = strdup(m->settings_path);
-    ck_assert_int_eq(svc_registry_unregister(reg, m, SVC_CLEANUP_UNREGISTER_ONLY, NULL), 0);
+    ck_assert_int_eq(svc_registry_unregister(reg, m, SVC_CLEANUP_UNREGISTER_ONLY, NULL, NULL, NULL),
+                     0);
     ck_assert_uint_eq(reg->n_machines, 0);
     ck_assert(svc_test_exists(path));
     svc_registry_free(reg);
@@ -186,14 +191,12 @@ START_TEST(unregister_only_then_register_from_path)
     ck_assert_str_eq(back->uuid.s, id.s);
     ck_assert_int_eq(svc_registry_register(reg, back, &err), 0);
     EXPECT_CODE(svc_registry_register(reg, back, &err), SVC_E_OBJECT_IN_USE, "registered already");
-    /* the same file opened a second time has the same uuid */
+    /* the same file cannot be opened again while its uuid is registered */
     svc_machine *twin = NULL;
-    ck_assert_int_eq(svc_registry_open_machine(reg, path, &twin, NULL), 0);
-    EXPECT_CODE(svc_registry_register(reg, twin, &err), SVC_E_OBJECT_IN_USE, id.s);
-    svc_machine_unref(twin);
+    EXPECT_CODE(svc_registry_open_machine(reg, path, &twin, &err), SVC_E_OBJECT_IN_USE, id.s);
     svc_machine_unref(back);
     EXPECT_CODE(svc_registry_open_machine(reg, "/nonexistent/x.vireo", &twin, &err),
-                SVC_E_INVALID_ARG, "settingsFilePath");
+                SVC_E_INVALID_ARG, "settingsFile");
     svc_registry_free(reg);
     reg = open_reg();
     ck_assert_ptr_nonnull(svc_registry_find(reg, id.s, NULL));
@@ -202,24 +205,34 @@ START_TEST(unregister_only_then_register_from_path)
 }
 END_TEST
 
-START_TEST(unregister_delete_files)
+/* Unregister (Full), then deleteConfig removes the machine's own files. */
+static void unregister_and_delete(svc_registry *reg, svc_machine *m)
+{
+    svc_machine_ref(m);
+    EXPECT_CODE(svc_machine_delete_config(m, &err), SVC_E_INVALID_OBJECT_STATE, "registered");
+    ck_assert_int_eq(svc_registry_unregister(reg, m, SVC_CLEANUP_FULL, NULL, NULL, NULL), 0);
+    ck_assert_int_eq(svc_machine_delete_config(m, NULL), 0);
+    svc_machine_unref(m);
+}
+
+START_TEST(unregister_and_delete_config)
 {
     svc_registry *reg = open_reg();
     svc_machine *m = new_registered(reg, "gone");
     svc_machine *k = new_registered(reg, "kept");
     char *dir = svc_path_dirname(m->settings_path);
-    char *log = svc_test_path(dir, "Logs/vm.log");
+    char *log = svc_test_path(dir, "Logs/VM.log");
     svc_test_write(log, "log", 3);
     /* a second save leaves a -prev behind, which must go too */
     ck_assert_int_eq(svc_machine_save(m, NULL), 0);
-    ck_assert_int_eq(svc_registry_unregister(reg, m, SVC_CLEANUP_DELETE_FILES, NULL), 0);
+    unregister_and_delete(reg, m);
     ck_assert(!svc_test_exists(dir));
     ck_assert(svc_test_exists(k->settings_path));
     /* a folder that holds something of the user's is not removed */
     char *kdir = svc_path_dirname(k->settings_path);
     char *disk = svc_test_path(kdir, "disk.img");
     svc_test_write(disk, "d", 1);
-    ck_assert_int_eq(svc_registry_unregister(reg, k, SVC_CLEANUP_DELETE_FILES, NULL), 0);
+    unregister_and_delete(reg, k);
     ck_assert(svc_test_exists(disk));
     char *kfile = svc_test_path(kdir, "kept.vireo");
     ck_assert(!svc_test_exists(kfile));
@@ -232,6 +245,47 @@ START_TEST(unregister_delete_files)
     free(kdir);
     free(disk);
     free(kfile);
+}
+END_TEST
+
+START_TEST(unregister_detach_modes)
+{
+    svc_registry *reg = open_reg();
+    svc_machine *m = new_registered(reg, "disks");
+    ck_assert_int_eq(svc_machine_begin_edit(m, NULL), 0);
+    struct svc_machine_settings *e = svc_machine_edit_settings(m);
+    e->controllers[0] = (struct svc_storage_controller){
+        strdup("IDE"), SVC_BUS_IDE, SVC_CONTROLLER_PIIX3, true, NULL, 2};
+    e->controllers[0].attachments = calloc(SVC_ATTACHMENTS_MAX, sizeof(struct svc_attachment));
+    e->n_controllers = 1;
+    e->controllers[0].attachments[0] = (struct svc_attachment){0, 0, SVC_DEVICE_HARD_DISK, {""}};
+    strcpy(e->controllers[0].attachments[0].medium.s, "0123abcd-0000-4000-8000-0000000000d1");
+    e->controllers[0].attachments[1] = (struct svc_attachment){1, 0, SVC_DEVICE_DVD, {""}};
+    strcpy(e->controllers[0].attachments[1].medium.s, "0123abcd-0000-4000-8000-0000000000d2");
+    ck_assert_int_eq(svc_machine_commit(m, NULL), 0);
+    /* a locked machine cannot be unregistered */
+    EXPECT_CODE(svc_registry_unregister(reg, m, SVC_CLEANUP_FULL, NULL, NULL, &err),
+                SVC_E_OBJECT_IN_USE, "locked");
+    svc_machine_end_edit(m);
+    EXPECT_CODE(svc_registry_unregister(reg, m, (enum svc_cleanup_mode)7, NULL, NULL, &err),
+                SVC_E_INVALID_ARG, "cleanupMode: 7");
+    svc_machine_ref(m);
+    svc_uuid *media = NULL;
+    size_t n = 0;
+    ck_assert_int_eq(svc_registry_unregister(reg, m, SVC_CLEANUP_DETACH_ALL_RETURN_HARD_DISKS_ONLY,
+                                             &media, &n, NULL),
+                     0);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(media[0].s, "0123abcd-0000-4000-8000-0000000000d1");
+    free(media);
+    /* the file no longer names the media */
+    struct svc_machine_settings back;
+    char *note = NULL;
+    ck_assert_int_eq(svc_machine_settings_load(m->settings_path, &back, &note, NULL), 0);
+    ck_assert_uint_eq(back.controllers[0].n_attachments, 0);
+    svc_settings_clear(&back);
+    svc_machine_unref(m);
+    svc_registry_free(reg);
 }
 END_TEST
 
@@ -254,7 +308,7 @@ START_TEST(mutable_copy_commit_and_discard)
     /* an invalid copy is refused and nothing is written */
     svc_machine_edit_settings(m)->memory_mib = 5000;
     EXPECT_CODE(svc_machine_commit(m, &err), SVC_E_INVALID_ARG, "memorySize: 5000");
-    EXPECT_CODE(svc_registry_unregister(reg, m, SVC_CLEANUP_UNREGISTER_ONLY, &err),
+    EXPECT_CODE(svc_registry_unregister(reg, m, SVC_CLEANUP_UNREGISTER_ONLY, NULL, NULL, &err),
                 SVC_E_OBJECT_IN_USE, "locked");
     svc_machine_end_edit(m);
     svc_registry_free(reg);
@@ -332,7 +386,8 @@ START_TEST(malformed_machine_is_inaccessible_others_load)
     reg = open_reg();
     b = svc_registry_find(reg, bad_id.s, NULL);
     ck_assert(!b->accessible);
-    ck_assert_int_eq(svc_registry_unregister(reg, b, SVC_CLEANUP_UNREGISTER_ONLY, NULL), 0);
+    ck_assert_int_eq(svc_registry_unregister(reg, b, SVC_CLEANUP_UNREGISTER_ONLY, NULL, NULL, NULL),
+                     0);
     ck_assert_uint_eq(reg->n_machines, 1);
     svc_registry_free(reg);
     free(where);
@@ -437,7 +492,8 @@ int main(void)
     tcase_add_test(tc, create_register_find_reopen);
     tcase_add_test(tc, create_rejects_bad_and_taken_names);
     tcase_add_test(tc, unregister_only_then_register_from_path);
-    tcase_add_test(tc, unregister_delete_files);
+    tcase_add_test(tc, unregister_and_delete_config);
+    tcase_add_test(tc, unregister_detach_modes);
     tcase_add_test(tc, mutable_copy_commit_and_discard);
     tcase_add_test(tc, rename_moves_folder_and_file);
     tcase_add_test(tc, malformed_machine_is_inaccessible_others_load);
