@@ -90,7 +90,14 @@ enum {
 };
 
 /* EFLAGS bits used by FCMOVcc and FCOMI. */
-enum { FPU_EFLAGS_CF = 1 << 0, FPU_EFLAGS_PF = 1 << 2, FPU_EFLAGS_ZF = 1 << 6 };
+enum {
+    FPU_EFLAGS_CF = 1 << 0,
+    FPU_EFLAGS_PF = 1 << 2,
+    FPU_EFLAGS_AF = 1 << 4,
+    FPU_EFLAGS_ZF = 1 << 6,
+    FPU_EFLAGS_SF = 1 << 7,
+    FPU_EFLAGS_OF = 1 << 11,
+};
 
 /* FNINIT state (also used at CPU reset, where the hardware sets CW=0x40, which the core
  * applies itself if it wants exact reset values). */

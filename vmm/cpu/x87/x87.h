@@ -139,5 +139,8 @@ int x87_store_mem(x87_ctx *x, uint8_t op, unsigned r, bool pop);
 int x87_env_op(x87_ctx *x, uint8_t op, unsigned r);
 int x87_d9_reg(x87_ctx *x, uint8_t modrm);
 int x87_reg_misc(x87_ctx *x, uint8_t op, uint8_t modrm);
+int x87_fnstsw_ax(x87_ctx *x);
+int x87_fconst(fpu *f, x87_host_fn *fn);
+int x87_func(fpu *f, uint8_t modrm);
 
 #endif
