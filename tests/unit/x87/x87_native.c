@@ -10,14 +10,16 @@
 #include <string.h>
 #include <sys/mman.h>
 
-enum { STUB_SIZE = 32, STUB_COUNT = 8 * 256 };
+/* Stubs for all 8 * 256 encodings, then the same with an operand-size prefix (16-bit
+ * FSTENV/FSAVE layouts). */
+enum { STUB_SIZE = 32, STUB_COUNT = 2 * 8 * 256 };
 
 static uint8_t *x87_native_code;
 static sigjmp_buf x87_native_jmp;
 
 typedef void stub_fn(void *mem, const x87_image *in, x87_image *out, x87_native_regs *regs);
 
-static void x87_native_emit(uint8_t *p, uint8_t op, uint8_t modrm)
+static void x87_native_emit(uint8_t *p, uint8_t op, uint8_t modrm, bool o16)
 {
     static const uint8_t head[] = {0xDD, 0x26,             /* frstor [rsi] */
                                    0xFF, 0x31,             /* push qword [rcx] */
@@ -30,6 +32,8 @@ static void x87_native_emit(uint8_t *p, uint8_t op, uint8_t modrm)
                                    0xC3};                  /* ret */
     memcpy(p, head, sizeof(head));
     p += sizeof(head);
+    if (o16)
+        *p++ = 0x66;
     *p++ = op;
     *p++ = modrm < 0xC0 ? (modrm & 0x38) : modrm;
     memcpy(p, tail, sizeof(tail));
@@ -42,7 +46,8 @@ bool x87_native_init(void)
     if (p == MAP_FAILED)
         return false;
     for (unsigned i = 0; i < STUB_COUNT; i++)
-        x87_native_emit((uint8_t *)p + i * STUB_SIZE, (uint8_t)(0xD8 + i / 256), (uint8_t)i);
+        x87_native_emit((uint8_t *)p + i * STUB_SIZE, (uint8_t)(0xD8 + i / 256 % 8), (uint8_t)i,
+                        i >= 8 * 256);
     if (mprotect(p, len, PROT_READ | PROT_EXEC) != 0) {
         munmap(p, len);
         return false;
@@ -63,11 +68,12 @@ static void x87_native_sigill(int sig)
     siglongjmp(x87_native_jmp, 1);
 }
 
-bool x87_native_run(uint8_t op, uint8_t modrm, const x87_image *in, x87_image *out, void *mem,
-                    x87_native_regs *regs)
+bool x87_native_run(uint8_t op, uint8_t modrm, bool o16, const x87_image *in, x87_image *out,
+                    void *mem, x87_native_regs *regs)
 {
     stub_fn *fn;
-    void *addr = x87_native_code + ((size_t)(op - 0xD8) * 256 + modrm) * STUB_SIZE;
+    size_t index = (o16 ? 8 * 256 : 0) + (size_t)(op - 0xD8) * 256 + modrm;
+    void *addr = x87_native_code + index * STUB_SIZE;
     memcpy(&fn, &addr, sizeof(fn));
     struct sigaction sa = {.sa_handler = x87_native_sigill}, old;
     sigemptyset(&sa.sa_mask);

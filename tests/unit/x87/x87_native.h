@@ -22,9 +22,10 @@ typedef struct x87_native_regs {
 bool x87_native_init(void);
 void x87_native_fini(void);
 
-/* FRSTOR in, run op/modrm (memory forms address mem), FNSAVE out. Returns false if the host
- * raised SIGILL (the encoding is reserved on the host). */
-bool x87_native_run(uint8_t op, uint8_t modrm, const x87_image *in, x87_image *out, void *mem,
-                    x87_native_regs *regs);
+/* FRSTOR in, run op/modrm (memory forms address mem; o16 adds an operand-size prefix),
+ * FNSAVE out. Returns false if the host raised SIGILL (the encoding is reserved on the
+ * host). */
+bool x87_native_run(uint8_t op, uint8_t modrm, bool o16, const x87_image *in, x87_image *out,
+                    void *mem, x87_native_regs *regs);
 
 #endif

@@ -12,5 +12,6 @@ extern unsigned x87_test_writes;
 
 TCase *x87_tcase_basic(void);
 TCase *x87_tcase_diff(void);
+TCase *x87_tcase_semantics(void);
 
 #endif

@@ -64,11 +64,18 @@ static void report(uint8_t op, uint8_t modrm, const x87_image *in, const uint8_t
 
 /* FNSTENV/FNSAVE store pointers the host fills with its own addresses: skip bytes 12..27
  * (FIP, FCS, FOP, FDP, FDS). */
-static bool mem_differs(uint8_t op, uint8_t modrm, const uint8_t *a, const uint8_t *b)
+static bool is_env_op(uint8_t op, uint8_t modrm)
 {
-    bool env_store = modrm < 0xC0 && ((modrm >> 3) & 7) == 6 && (op == 0xD9 || op == 0xDD);
+    unsigned r = (modrm >> 3) & 7;
+    return modrm < 0xC0 && (op == 0xD9 || op == 0xDD) && (r == 4 || r == 6);
+}
+
+static bool mem_differs(uint8_t op, uint8_t modrm, bool o16, const uint8_t *a, const uint8_t *b)
+{
+    bool env_store = is_env_op(op, modrm) && ((modrm >> 3) & 7) == 6;
+    unsigned skip_lo = o16 ? 6 : 12, skip_hi = o16 ? 14 : 28;
     for (unsigned i = 0; i < MEMLEN; i++) {
-        if (env_store && i >= 12 && i < 28)
+        if (env_store && i >= skip_lo && i < skip_hi)
             continue;
         if (a[i] != b[i])
             return true;
@@ -117,7 +124,7 @@ static uint16_t amd_sw_mask(uint8_t op, uint8_t modrm)
 /* Flags FCOMI writes: ZF PF CF (results) and OF SF AF (cleared). */
 static const uint64_t comi_flags = 0x8D5;
 
-static void diff_one(uint8_t op, uint8_t modrm, diff_stats *st)
+static void diff_one(uint8_t op, uint8_t modrm, bool o16, diff_stats *st)
 {
     static uint8_t host_mem[MEMLEN] __attribute__((aligned(16)));
     uint8_t mem_in[MEMLEN];
@@ -128,15 +135,15 @@ static void diff_one(uint8_t op, uint8_t modrm, diff_stats *st)
     uint64_t flags_in = 0x202 | (x87_gen_u64() & comi_flags);
     memcpy(host_mem, mem_in, MEMLEN);
     x87_native_regs regs = {.rflags = flags_in};
-    ck_assert_msg(x87_native_run(op, modrm, &in, &out, host_mem, &regs), "host rejected %02X %02X",
-                  op, modrm);
+    ck_assert_msg(x87_native_run(op, modrm, o16, &in, &out, host_mem, &regs),
+                  "host rejected %02X %02X", op, modrm);
 
     fpu f;
     x87_image_to_fpu(&in, &f);
     memcpy(x87_test_mem, mem_in, MEMLEN);
     fpu_operand o = {.is_mem = modrm < 0xC0,
                      .offset = 0,
-                     .opsize32 = true,
+                     .opsize32 = !o16,
                      .pmode = true,
                      .eflags = (uint32_t)flags_in};
     int res = fpu_exec(NULL, &f, op, modrm, &o);
@@ -146,7 +153,7 @@ static void diff_one(uint8_t op, uint8_t modrm, diff_stats *st)
         f.sw = (uint16_t)((f.sw & ~m) | (x87_img16(&out, 4) & m));
     }
     const char *what = state_differs(&out, &f);
-    if (!what && mem_differs(op, modrm, host_mem, x87_test_mem))
+    if (!what && mem_differs(op, modrm, o16, host_mem, x87_test_mem))
         what = "memory";
     uint64_t want_flags = regs.rflags & comi_flags;
     uint64_t got_flags = (res == FPU_EXEC_EFLAGS ? o.eflags : flags_in) & comi_flags;
@@ -180,8 +187,11 @@ static void diff_opcode(uint8_t op)
         uint8_t modrm = m < 8 ? (uint8_t)(m << 3) : (uint8_t)(0xC0 + m - 8);
         if (!fpu_encoding_valid(op, modrm) || (host_is_amd() && amd_skips(op, modrm)))
             continue;
-        for (unsigned i = 0; i < n; i++)
-            diff_one(op, modrm, &st);
+        for (unsigned i = 0; i < n; i++) {
+            diff_one(op, modrm, false, &st);
+            if (is_env_op(op, modrm))
+                diff_one(op, modrm, true, &st);
+        }
     }
     x87_native_fini();
     ck_assert_msg(st.failures == 0, "%u of %u runs of %02X differ from the host", st.failures,
