@@ -18,15 +18,17 @@ enum {
     X87_CW_MASKS = 0x3F,                                    /* IM..PM */
 };
 
-/* One operation on the host x87. The stub loads b then a (so a is ST0, b ST1), runs one
- * instruction (a memory operand is at mem), and reads back ST0..ST2 with all exceptions
- * masked; sw receives the host status word right after the instruction. */
+/* One operation on the host x87 (x87_host.c). The stub loads b then a (so a is ST0, b
+ * ST1), runs one instruction (a memory operand is at mem), and reads back ST0 (and ST1 for
+ * the instructions that push a second result). */
 typedef struct x87_host {
     fpu_reg a, b;
-    uint16_t cw;  /* guest control word */
-    uint16_t cc;  /* guest condition codes, which the instruction may leave alone */
-    uint16_t sw;  /* out */
-    fpu_reg r[3]; /* out: host ST0..ST2 */
+    uint16_t cw;       /* guest control word */
+    uint16_t cc;       /* guest condition codes (full stubs start from them) */
+    uint16_t stale_ok; /* flags the host may still have set from earlier stubs */
+    uint16_t sw;       /* out: host status word right after the instruction */
+    uint16_t ccmask;   /* out: the condition codes sw defines */
+    fpu_reg r[2];      /* out: host ST0, ST1 */
     uint8_t mem[16] __attribute__((aligned(16)));
 } x87_host;
 
@@ -119,7 +121,7 @@ bool x87_overflow(fpu *f);
 void x87_host_run(fpu *f, x87_host_fn *fn, x87_host *h);
 /* True when the host raised an unmasked exception among `blocking`. */
 bool x87_blocked(const fpu *f, const x87_host *h, unsigned blocking);
-/* Zero a host block (operands default to +0.0). */
+/* Prepare a host block: operands default to +0.0; mem is left for the caller. */
 void x87_host_init(x87_host *h);
 /* Merge the host's flags and condition codes into f. Returns true when an unmasked
  * exception among `blocking` (e.g. IE|DE|ZE) occurred: the destination must stay unchanged. */

@@ -2,8 +2,6 @@
  * stubs (x87_host.c). */
 #include "vmm/cpu/x87/x87.h"
 
-#include <string.h>
-
 void fpu_init(fpu *f)
 {
     /* FNINIT: CW 0x37F, SW 0, all tags empty, pointers and opcode cleared. Register contents
@@ -66,6 +64,9 @@ void x87_host_run(fpu *f, x87_host_fn *fn, x87_host *h)
 {
     h->cw = f->cw;
     h->cc = f->sw & X87_CC;
+    /* Host flags left from earlier stubs are harmless if the guest has them too (they are
+     * sticky) and masks them (no spurious trap on the host). */
+    h->stale_ok = f->sw & f->cw & X87_FLAGS;
     fn(h);
 }
 
@@ -77,12 +78,14 @@ bool x87_blocked(const fpu *f, const x87_host *h, unsigned blocking)
 bool x87_merge(fpu *f, const x87_host *h, unsigned blocking)
 {
     bool blocked = x87_blocked(f, h, blocking);
-    f->sw = (uint16_t)((f->sw & ~X87_CC) | (h->sw & X87_CC));
+    f->sw = (uint16_t)((f->sw & ~h->ccmask) | (h->sw & h->ccmask));
     x87_raise(f, h->sw & X87_FLAGS);
     return blocked;
 }
 
 void x87_host_init(x87_host *h)
 {
-    memset(h, 0, sizeof(*h));
+    /* Only the operands need a value; mem is filled by the caller when it is an input. */
+    h->a = (fpu_reg){0};
+    h->b = (fpu_reg){0};
 }

@@ -62,6 +62,7 @@ int x87_store_mem(x87_ctx *x, uint8_t op, unsigned r, bool pop)
     unsigned len = x87_ldst_len(op, r);
     x87_host h;
     x87_host_init(&h);
+    memset(h.mem, 0, sizeof(h.mem)); /* never copy stale host bytes to the guest */
     if (x87_empty(f, 0)) {
         /* The flags change only after the store succeeded: a faulting store restarts. */
         if (!(f->cw & FPU_SW_IE)) {

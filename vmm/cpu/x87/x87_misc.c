@@ -37,9 +37,18 @@ static int x87_fxch(fpu *f, unsigned i)
     } else {
         f->sw &= (uint16_t)~FPU_SW_C1;
     }
-    fpu_reg t = *x87_st(f, 0);
-    x87_write(f, 0, *x87_st(f, i));
-    x87_write(f, i, t);
+    /* Swap contents and tags field by field: compilers emit FXCH constantly, and whole-struct
+     * copies of the padded 16-byte registers stall store forwarding. */
+    unsigned p0 = x87_phys(f, 0), pi = x87_phys(f, i);
+    unsigned t0 = x87_tag_phys(f, p0), ti = x87_tag_phys(f, pi);
+    uint64_t m = f->st[p0].mant;
+    uint16_t se = f->st[p0].sign_exp;
+    f->st[p0].mant = f->st[pi].mant;
+    f->st[p0].sign_exp = f->st[pi].sign_exp;
+    f->st[pi].mant = m;
+    f->st[pi].sign_exp = se;
+    x87_set_tag_phys(f, p0, ti);
+    x87_set_tag_phys(f, pi, t0);
     return FPU_EXEC_DONE;
 }
 
