@@ -382,7 +382,7 @@ START_TEST(fsave_frstor_round_trip)
 }
 END_TEST
 
-START_TEST(unmasked_denormal_load_still_loads)
+START_TEST(unmasked_denormal_load_is_not_performed)
 {
     fpu f;
     setup(&f, 0, NULL);
@@ -390,9 +390,37 @@ START_TEST(unmasked_denormal_load_still_loads)
     uint32_t denormal = 0x00000001;
     memcpy(x87_test_mem, &denormal, 4);
     exec_at(&f, 0xD9, 0x00, 0); /* FLD m32 */
+    ck_assert_uint_eq(top_of(&f), 0);
+    ck_assert_uint_eq(f.tw, 0xFFFF);
+    ck_assert_uint_eq(f.sw & FPU_SW_DE, FPU_SW_DE);
+    ck_assert(fpu_error_pending(&f));
+    f.cw |= FPU_SW_DE; /* masked: loaded, normalized */
+    exec_at(&f, 0xD9, 0x00, 0);
     ck_assert_uint_eq(top_of(&f), 7);
     ck_assert_uint_eq(st(&f, 0)->sign_exp, 0x3FFF - 149);
-    ck_assert(fpu_error_pending(&f));
+}
+END_TEST
+
+/* The host keeps its sticky flags between instructions; they must not leak into the guest
+ * after FNCLEX, nor trap on the host once the guest unmasks them. */
+START_TEST(flags_do_not_leak_between_instructions)
+{
+    fpu f;
+    setup(&f, 2, (double[]){3.0, 1.0});
+    exec_at(&f, 0xD8, 0xF1, 0); /* FDIV: 1/3, inexact */
+    ck_assert_uint_eq(f.sw & FPU_SW_PE, FPU_SW_PE);
+    exec_at(&f, 0xDB, 0xE2, 0); /* FNCLEX */
+    uint16_t cw = 0x037F & ~FPU_SW_PE;
+    memcpy(x87_test_mem + 0x20, &cw, 2);
+    exec_at(&f, 0xD9, 0x28, 0x20); /* FLDCW: PE unmasked */
+    exec_at(&f, 0xD9, 0xE1, 0);    /* FABS (software) */
+    exec_at(&f, 0xD8, 0xC0, 0);    /* FADD ST0, ST0: exact */
+    ck_assert_uint_eq(f.sw & 0xFF, 0);
+    exec_at(&f, 0xD8, 0xF1, 0); /* FDIV by 3: inexact, unmasked */
+    ck_assert_uint_eq(f.sw & (FPU_SW_PE | FPU_SW_ES), FPU_SW_PE | FPU_SW_ES);
+    exec_at(&f, 0xDB, 0xE2, 0); /* FNCLEX */
+    exec_at(&f, 0xD8, 0xC0, 0); /* exact again: nothing pending */
+    ck_assert_uint_eq(f.sw & 0xFF, 0);
 }
 END_TEST
 
@@ -471,7 +499,8 @@ TCase *x87_tcase_semantics(void)
     tcase_add_test(tc, pointers_follow_non_control_instructions);
     tcase_add_test(tc, fnstenv_layouts);
     tcase_add_loop_test(tc, fsave_frstor_round_trip, 0, 4);
-    tcase_add_test(tc, unmasked_denormal_load_still_loads);
+    tcase_add_test(tc, unmasked_denormal_load_is_not_performed);
+    tcase_add_test(tc, flags_do_not_leak_between_instructions);
     tcase_add_test(tc, reserved_encodings_are_ud_and_change_nothing);
     tcase_add_test(tc, reserved_encodings_match_host);
     tcase_add_test(tc, waiting_and_control_instructions);

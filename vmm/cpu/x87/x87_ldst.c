@@ -27,9 +27,9 @@ int x87_load_mem(x87_ctx *x, uint8_t op, unsigned r)
         return FPU_EXEC_DONE;
     }
     x87_host_run(f, x87_host_mem(op, r), &h);
-    /* Only an unmasked IE (SNaN in m32fp/m64fp) stops a load; with an unmasked DE the
-     * denormal is loaded (normalized) and the exception is left pending. */
-    if (x87_merge(f, &h, FPU_SW_IE))
+    /* An unmasked IE (SNaN) or DE (denormal) in m32fp/m64fp stops the load: the SDM (vol. 1,
+     * 8.5.2) says TOP stays unchanged. (AMD hosts push the value anyway.) */
+    if (x87_merge(f, &h, FPU_SW_IE | FPU_SW_DE))
         return FPU_EXEC_DONE;
     x87_push(f, h.r[0]);
     return FPU_EXEC_DONE;
