@@ -196,15 +196,18 @@ static void put16(x87_image *img, unsigned off, unsigned v)
     img->b[off + 1] = (uint8_t)(v >> 8);
 }
 
-void x87_gen_image(x87_image *img)
+void x87_gen_image(x87_image *img, bool pending)
 {
     static const unsigned pcs[] = {0, 2, 3, 3, 3, 1};
     unsigned masks = x87_gen_below(3) ? 0x3F : (unsigned)x87_gen_u64() & 0x3F;
     unsigned cw = masks | 0x40 | pcs[x87_gen_below(6)] << 8 | x87_gen_below(4) << 10;
-    unsigned flags = (unsigned)x87_gen_u64() & masks & (x87_gen_below(2) ? 0x3F : 0);
+    unsigned flags =
+        (unsigned)x87_gen_u64() & (pending ? 0x3F : masks) & (x87_gen_below(2) ? 0x3F : 0);
     unsigned sw = flags | ((unsigned)x87_gen_u64() & 0x4700) | x87_gen_below(8) << 11;
     if ((flags & 1) && x87_gen_below(2))
         sw |= 0x40; /* SF */
+    if (flags & ~masks)
+        sw |= 0x8080; /* ES, B */
     /* Stack depth: often empty, often full, else a random set of empty registers. */
     unsigned empty;
     switch (x87_gen_below(5)) {

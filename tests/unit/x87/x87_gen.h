@@ -31,8 +31,9 @@ unsigned x87_gen_mem_kind(uint8_t op, unsigned r);
 /* Fill len bytes of mem with an operand of the given kind (the rest random). */
 void x87_gen_mem(unsigned kind, uint8_t *mem, unsigned len);
 
-/* A random FPU state with no pending unmasked exception, as an FSAVE image. */
-void x87_gen_image(x87_image *img);
+/* A random FPU state as an FSAVE image; with pending false, no unmasked exception is
+ * pending (what every waiting instruction starts from). */
+void x87_gen_image(x87_image *img, bool pending);
 
 /* Image <-> fpu struct, written independently of the FPU sources. */
 void x87_image_to_fpu(const x87_image *img, fpu *f);

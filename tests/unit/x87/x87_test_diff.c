@@ -180,7 +180,7 @@ static void diff_one(uint8_t op, uint8_t modrm, bool o16, diff_stats *st)
     uint8_t mem_in[MEMLEN];
     x87_image in, out;
     unsigned r = (modrm >> 3) & 7;
-    x87_gen_image(&in);
+    x87_gen_image(&in, !fpu_is_waiting(op, modrm));
     x87_gen_mem(modrm < 0xC0 ? x87_gen_mem_kind(op, r) : X87_MK_RAW, mem_in, MEMLEN);
     uint64_t flags_in = 0x202 | (x87_gen_u64() & comi_flags);
     memcpy(host_mem, mem_in, MEMLEN);

@@ -337,7 +337,7 @@ static void check_round_trip(bool opsize32, bool pmode)
     for (unsigned n = 0; n < 200; n++) {
         x87_image img;
         fpu f, saved;
-        x87_gen_image(&img);
+        x87_gen_image(&img, true);
         x87_image_to_fpu(&img, &f);
         f.fop = (uint16_t)(x87_gen_u64() & 0x7FF);
         f.fcs = (uint16_t)x87_gen_u64();

@@ -4,7 +4,7 @@
  * in x87_func.c. */
 #include "vmm/cpu/x87/x87.h"
 
-/* FLD ST(i) and the constants push; a full stack overflows (masked: push indefinite). */
+/* FLD ST(i): push a copy; a full stack overflows (masked: push indefinite). */
 static int x87_fld_reg(fpu *f, unsigned i)
 {
     fpu_reg v = *x87_st(f, i);
@@ -194,6 +194,14 @@ static int x87_fnclex(fpu *f)
     return FPU_EXEC_DONE;
 }
 
+/* FINCSTP/FDECSTP rotate TOP without touching tags or contents. */
+static int x87_step_top(fpu *f, int delta)
+{
+    x87_set_top(f, (unsigned)((int)x87_top(f) + delta));
+    f->sw &= (uint16_t)~FPU_SW_C1;
+    return FPU_EXEC_DONE;
+}
+
 int x87_d9_reg(x87_ctx *x, uint8_t modrm)
 {
     fpu *f = x->f;
@@ -209,14 +217,8 @@ int x87_d9_reg(x87_ctx *x, uint8_t modrm)
     case 0xE1: return x87_sign_op(f, false);                    /* FABS */
     case 0xE4: return x87_compare(f, x87_host_d9(modrm), 0, 0); /* FTST */
     case 0xE5: return x87_fxam(f, x87_host_d9(modrm));          /* FXAM */
-    case 0xF6:
-        x87_set_top(f, x87_top(f) - 1);
-        f->sw &= (uint16_t)~FPU_SW_C1;
-        return 0;
-    case 0xF7:
-        x87_set_top(f, x87_top(f) + 1);
-        f->sw &= (uint16_t)~FPU_SW_C1;
-        return 0;
+    case 0xF6: return x87_step_top(f, -1);                      /* FDECSTP */
+    case 0xF7: return x87_step_top(f, 1);                       /* FINCSTP */
     }
     if (modrm >= 0xE8 && modrm <= 0xEE)
         return x87_fconst(f, x87_host_d9(modrm));
