@@ -78,7 +78,15 @@ static inline fpu_reg *x87_st(fpu *f, unsigned i)
 }
 
 /* The tag a non-empty register with this content gets. */
-unsigned x87_classify(const fpu_reg *r);
+static inline unsigned x87_classify(const fpu_reg *r)
+{
+    unsigned exp = r->sign_exp & 0x7FFF;
+    if (exp == 0x7FFF)
+        return FPU_TAG_SPECIAL; /* infinities, NaNs, pseudo-NaNs */
+    if (exp == 0)
+        return r->mant == 0 ? FPU_TAG_ZERO : FPU_TAG_SPECIAL; /* (pseudo-)denormals */
+    return (r->mant >> 63) ? FPU_TAG_VALID : FPU_TAG_SPECIAL; /* unnormals are special */
+}
 
 static inline void x87_write(fpu *f, unsigned i, fpu_reg v)
 {
@@ -122,7 +130,11 @@ void x87_host_run(fpu *f, x87_host_fn *fn, x87_host *h);
 /* True when the host raised an unmasked exception among `blocking`. */
 bool x87_blocked(const fpu *f, const x87_host *h, unsigned blocking);
 /* Prepare a host block: operands default to +0.0; mem is left for the caller. */
-void x87_host_init(x87_host *h);
+static inline void x87_host_init(x87_host *h)
+{
+    h->a = (fpu_reg){0};
+    h->b = (fpu_reg){0};
+}
 /* Merge the host's flags and condition codes into f. Returns true when an unmasked
  * exception among `blocking` (e.g. IE|DE|ZE) occurred: the destination must stay unchanged. */
 bool x87_merge(fpu *f, const x87_host *h, unsigned blocking);

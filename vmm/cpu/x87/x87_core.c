@@ -19,16 +19,6 @@ bool fpu_error_pending(const fpu *f)
     return (f->sw & FPU_SW_ES) != 0;
 }
 
-unsigned x87_classify(const fpu_reg *r)
-{
-    unsigned exp = r->sign_exp & 0x7FFF;
-    if (exp == 0x7FFF)
-        return FPU_TAG_SPECIAL; /* infinities, NaNs, pseudo-NaNs */
-    if (exp == 0)
-        return r->mant == 0 ? FPU_TAG_ZERO : FPU_TAG_SPECIAL; /* (pseudo-)denormals */
-    return (r->mant >> 63) ? FPU_TAG_VALID : FPU_TAG_SPECIAL; /* unnormals are special */
-}
-
 void x87_update_es(fpu *f)
 {
     if (f->sw & ~f->cw & X87_CW_MASKS)
@@ -81,11 +71,4 @@ bool x87_merge(fpu *f, const x87_host *h, unsigned blocking)
     f->sw = (uint16_t)((f->sw & ~h->ccmask) | (h->sw & h->ccmask));
     x87_raise(f, h->sw & X87_FLAGS);
     return blocked;
-}
-
-void x87_host_init(x87_host *h)
-{
-    /* Only the operands need a value; mem is filled by the caller when it is an input. */
-    h->a = (fpu_reg){0};
-    h->b = (fpu_reg){0};
 }
