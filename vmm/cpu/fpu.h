@@ -73,8 +73,8 @@ typedef struct fpu_operand {
     int seg;         /* segment register of the memory operand (CPU_SEG_*) */
     uint32_t offset; /* effective offset within seg */
     bool opsize32;   /* operand size: selects 16/32-bit FSTENV/FSAVE layouts */
-    bool pmode;      /* protected-mode (vs real/v86) FSTENV/FSAVE layouts */
-    uint16_t cs;     /* CS:EIP of the instruction, for FIP/FCS */
+    bool pmode;      /* protected mode and not virtual-8086: selects FSTENV/FSAVE layouts */
+    uint16_t cs;     /* CS:EIP of the instruction's first byte (prefixes included): FCS/FIP */
     uint32_t eip;
     uint16_t ds;     /* selector of the operand's segment, for FDS */
     uint32_t eflags; /* in: current EFLAGS (FCMOVcc); out: ZF/PF/CF with FPU_EXEC_EFLAGS */
