@@ -60,7 +60,8 @@ static void x87_func_fault(fpu *f, unsigned kind)
 
 static void x87_func_result(fpu *f, unsigned kind, const x87_host *h)
 {
-    /* The host stack held b, a (TOP 6); a push leaves TOP at 5. */
+    /* These run in full stubs, whose FLDENV sets the host's TOP to 0: after loading b and a
+     * it is 6, and a push leaves it at 5. */
     bool pushed = ((h->sw >> FPU_SW_TOP_SHIFT) & 7) == 5;
     switch (kind) {
     case X87_FN_ST0: x87_write(f, 0, h->r[0]); break;
