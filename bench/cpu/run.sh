@@ -74,6 +74,9 @@ if [ "$rc" != 1 ] || [ "$vireo_sum" != "$qemu_sum" ]; then
     exit 1
 fi
 instret=$(echo "$stats" | sed 's/.*instructions=\([0-9]*\).*/\1/')
+"$bare" -s "$tmp/zero.bin" >/dev/null 2>"$tmp/zerr" || true
+instret0=$(sed -n 's/.*instructions=\([0-9]*\).*/\1/p' "$tmp/zerr")
+echo "cpu_instret per iteration: $(((instret - instret0) / iters)) (single-step count $per_iter)"
 vsecs=$(echo "$stats" | sed 's/.*seconds=\([0-9.]*\).*/\1/')
 vmips=$(awk -v n="$total" -v t="$vsecs" 'BEGIN { printf "%.1f", n / t / 1e6 }')
 ratio=$(awk -v a="$vmips" -v b="$qemu_mips" 'BEGIN { printf "%.3f", a / b }')
