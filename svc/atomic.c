@@ -20,9 +20,15 @@ static char *companion(const char *path, const char *suffix)
     return s;
 }
 
+/* FileError when a file cannot be opened, created or renamed; IOError when reading or
+ * writing an open file fails (the IDL's distinction). */
 static int file_error(svc_error **errp, int err, const char *what, const char *path)
 {
-    return svc_error_set(errp, -err, SVC_E_FILE_ERROR, "%s %s: %s", what, path, strerror(err));
+    enum svc_result code = SVC_E_FILE_ERROR;
+    if (strncmp(what, "cannot read", 11) == 0 || strncmp(what, "cannot write", 12) == 0 ||
+        strncmp(what, "cannot sync", 11) == 0)
+        code = SVC_E_IO_ERROR;
+    return svc_error_set(errp, -err, code, "%s %s: %s", what, path, strerror(err));
 }
 
 int svc_file_read(const char *path, char **ret_data, size_t *ret_len, svc_error **errp)

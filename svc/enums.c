@@ -1,110 +1,60 @@
-/* Enumeration names. One table per enum; the lookups are linear (tables are tiny). */
+/* Enumeration names, following idl/vireo.xidl. */
 #include "svc/enums.h"
 
 #include <string.h>
 
-static const char *const state_names_ordered[SVC_STATE_COUNT] = {
-    [SVC_STATE_NULL] = "Null",
-    [SVC_STATE_POWERED_OFF] = "PoweredOff",
-    [SVC_STATE_SAVED] = "Saved",
-    [SVC_STATE_ABORTED] = "Aborted",
-    [SVC_STATE_RUNNING] = "Running",
-    [SVC_STATE_PAUSED] = "Paused",
-    [SVC_STATE_STARTING] = "Starting",
-    [SVC_STATE_STOPPING] = "Stopping",
-    [SVC_STATE_SAVING] = "Saving",
-    [SVC_STATE_RESTORING] = "Restoring",
-    [SVC_STATE_SNAPSHOTTING] = "Snapshotting",
-    [SVC_STATE_DELETING_SNAPSHOT] = "DeletingSnapshot",
-};
-static const char *const device_names[SVC_DEVICE_COUNT] = {
-    [SVC_DEVICE_NULL] = "None",          [SVC_DEVICE_FLOPPY] = "Floppy",   [SVC_DEVICE_DVD] = "DVD",
-    [SVC_DEVICE_HARD_DISK] = "HardDisk", [SVC_DEVICE_NETWORK] = "Network",
-};
-static const char *const firmware_names[SVC_FIRMWARE_COUNT] = {
-    [SVC_FIRMWARE_BIOS] = "BIOS",
-    [SVC_FIRMWARE_KERNEL] = "Kernel",
-};
-static const char *const serial_names[SVC_SERIAL_COUNT] = {
-    [SVC_SERIAL_OFF] = "Off", [SVC_SERIAL_FILE] = "File", [SVC_SERIAL_UNIX] = "Unix",
-    [SVC_SERIAL_TCP] = "TCP", [SVC_SERIAL_PTY] = "Pty",
-};
-static const char *const bus_names[SVC_BUS_COUNT] = {
-    [SVC_BUS_IDE] = "IDE",
-    [SVC_BUS_SATA] = "SATA",
-};
+#define TABLE(var, idl, ...)                                                                       \
+    static const char *const var##_names[] = {__VA_ARGS__};                                        \
+    const struct svc_enum_table var = {idl, var##_names,                                           \
+                                       sizeof(var##_names) / sizeof(var##_names[0])}
 
-static const char *name_of(const char *const *table, unsigned count, unsigned v)
+TABLE(svc_enum_machine_state, "MachineState", "Null", "PoweredOff", "Saved", "Aborted", "Running",
+      "Paused", "Starting", "Stopping", "Saving", "Restoring", "Snapshotting", "DeletingSnapshot",
+      "RestoringSnapshot", "Stuck", "Inaccessible");
+TABLE(svc_enum_session_state, "SessionState", "Null", "Unlocked", "Locked", "Spawning",
+      "Unlocking");
+TABLE(svc_enum_lock_type, "LockType", "Null", "Shared", "Write", "VM");
+TABLE(svc_enum_session_type, "SessionType", "Null", "WriteLock", "Shared", "VMProcess");
+TABLE(svc_enum_firmware, "FirmwareType", NULL, "BIOS", "LinuxKernel", "Multiboot");
+TABLE(svc_enum_boot_device, "BootDevice", NULL, "HardDisk", "DVD");
+TABLE(svc_enum_device_type, "DeviceType", "Null", "HardDisk", "DVD");
+TABLE(svc_enum_storage_bus, "StorageBus", "Null", "IDE");
+TABLE(svc_enum_controller_type, "StorageControllerType", "Null", "PIIX3");
+TABLE(svc_enum_medium_format, "MediumFormat", NULL, "VDI", "Raw", "ISO");
+TABLE(svc_enum_port_mode, "PortMode", "Disconnected", "File", "UnixSocket", "TCPServer", "Pty",
+      "Stdio");
+TABLE(svc_enum_cleanup_mode, "CleanupMode", NULL, "UnregisterOnly", "DetachAllReturnNone",
+      "DetachAllReturnHardDisksOnly", "Full");
+
+bool svc_enum_valid(const struct svc_enum_table *t, unsigned v)
 {
-    return v < count ? table[v] : "?";
+    return v < t->count && t->names[v] != NULL;
 }
 
-static int from_name(const char *const *table, unsigned count, const char *name)
+const char *svc_enum_name(const struct svc_enum_table *t, unsigned v)
 {
-    if (!name)
-        return -1;
-    for (unsigned i = 0; i < count; i++)
-        if (strcmp(table[i], name) == 0)
+    return svc_enum_valid(t, v) ? t->names[v] : "?";
+}
+
+int svc_enum_value(const struct svc_enum_table *t, const char *name)
+{
+    for (unsigned i = 0; name && i < t->count; i++)
+        if (t->names[i] && strcmp(t->names[i], name) == 0)
             return (int)i;
     return -1;
 }
 
-const char *svc_machine_state_name(enum svc_machine_state v)
+const char *svc_enum_list(const struct svc_enum_table *t, char *buf, unsigned size)
 {
-    return name_of(state_names_ordered, SVC_STATE_COUNT, v);
-}
-int svc_machine_state_from_name(const char *name)
-{
-    return from_name(state_names_ordered, SVC_STATE_COUNT, name);
-}
-const char *svc_device_type_name(enum svc_device_type v)
-{
-    return name_of(device_names, SVC_DEVICE_COUNT, v);
-}
-int svc_device_type_from_name(const char *name)
-{
-    return from_name(device_names, SVC_DEVICE_COUNT, name);
-}
-const char *svc_firmware_name(enum svc_firmware v)
-{
-    return name_of(firmware_names, SVC_FIRMWARE_COUNT, v);
-}
-int svc_firmware_from_name(const char *name)
-{
-    return from_name(firmware_names, SVC_FIRMWARE_COUNT, name);
-}
-const char *svc_serial_mode_name(enum svc_serial_mode v)
-{
-    return name_of(serial_names, SVC_SERIAL_COUNT, v);
-}
-int svc_serial_mode_from_name(const char *name)
-{
-    return from_name(serial_names, SVC_SERIAL_COUNT, name);
-}
-const char *svc_storage_bus_name(enum svc_storage_bus v)
-{
-    return name_of(bus_names, SVC_BUS_COUNT, v);
-}
-int svc_storage_bus_from_name(const char *name)
-{
-    return from_name(bus_names, SVC_BUS_COUNT, name);
-}
-
-const char *svc_serial_mode_names(void)
-{
-    return "Off, File, Unix, TCP, Pty";
-}
-const char *svc_device_type_names(void)
-{
-    return "None, Floppy, DVD, HardDisk, Network";
-}
-const char *svc_storage_bus_names(void)
-{
-    return "IDE, SATA";
-}
-const char *svc_firmware_names(void)
-{
-    return "BIOS, Kernel";
+    buf[0] = '\0';
+    for (unsigned i = 0; i < t->count; i++) {
+        if (!t->names[i] || (i == 0 && strcmp(t->names[i], "Null") == 0))
+            continue;
+        if (buf[0])
+            strncat(buf, ", ", size - strlen(buf) - 1);
+        strncat(buf, t->names[i], size - strlen(buf) - 1);
+    }
+    return buf;
 }
 
 bool svc_machine_state_persistent(enum svc_machine_state v)
@@ -112,16 +62,17 @@ bool svc_machine_state_persistent(enum svc_machine_state v)
     return v == SVC_STATE_POWERED_OFF || v == SVC_STATE_SAVED || v == SVC_STATE_ABORTED;
 }
 
+#define GIB (1024ull * 1024 * 1024)
 static const struct svc_os_type os_types[] = {
-    {"Other", "Other/Unknown", 64},
-    {"DOS", "DOS", 32},
-    {"Linux", "Linux (32-bit)", 256},
-    {"Debian", "Debian (32-bit)", 512},
-    {"FreeBSD", "FreeBSD (32-bit)", 256},
-    {"OpenBSD", "OpenBSD (32-bit)", 256},
-    {"NetBSD", "NetBSD (32-bit)", 256},
-    {"Windows98", "Windows 98", 64},
-    {"WindowsXP", "Windows XP (32-bit)", 512},
+    {"Other", "Other/Unknown", "Other", 64, 16, 2 * GIB},
+    {"DOS", "DOS", "DOS", 32, 4, 500ull * 1024 * 1024},
+    {"Linux", "Linux (32-bit)", "Linux", 256, 16, 8 * GIB},
+    {"Debian", "Debian (32-bit)", "Linux", 512, 16, 8 * GIB},
+    {"FreeBSD", "FreeBSD (32-bit)", "BSD", 256, 16, 8 * GIB},
+    {"OpenBSD", "OpenBSD (32-bit)", "BSD", 256, 16, 8 * GIB},
+    {"NetBSD", "NetBSD (32-bit)", "BSD", 256, 16, 8 * GIB},
+    {"Windows98", "Windows 98", "Windows", 64, 16, 2 * GIB},
+    {"WindowsXP", "Windows XP (32-bit)", "Windows", 512, 16, 10 * GIB},
 };
 
 const struct svc_os_type *svc_os_types(unsigned *ret_count)

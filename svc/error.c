@@ -8,23 +8,32 @@
 
 static const char *const result_names[SVC_RESULT_COUNT] = {
     [SVC_OK] = "Ok",
-    [SVC_E_FAIL] = "Fail",
     [SVC_E_INVALID_ARG] = "InvalidArg",
     [SVC_E_OBJECT_NOT_FOUND] = "ObjectNotFound",
     [SVC_E_INVALID_VM_STATE] = "InvalidVMState",
     [SVC_E_INVALID_OBJECT_STATE] = "InvalidObjectState",
     [SVC_E_INVALID_SESSION_STATE] = "InvalidSessionState",
     [SVC_E_OBJECT_IN_USE] = "ObjectInUse",
+    [SVC_E_BUSY] = "Busy",
     [SVC_E_FILE_ERROR] = "FileError",
-    [SVC_E_XML_ERROR] = "XmlError",
+    [SVC_E_IO_ERROR] = "IOError",
+    [SVC_E_XML_ERROR] = "XMLError",
+    [SVC_E_FORMAT_ERROR] = "FormatError",
+    [SVC_E_VM_ERROR] = "VMError",
     [SVC_E_NOT_SUPPORTED] = "NotSupported",
+    [SVC_E_NOT_IMPLEMENTED] = "NotImplemented",
+    [SVC_E_ACCESS_DENIED] = "AccessDenied",
+    [SVC_E_CANCELED] = "Canceled",
+    [SVC_E_TIMEOUT] = "Timeout",
+    [SVC_E_LIMIT_REACHED] = "LimitReached",
     [SVC_E_OUT_OF_MEMORY] = "OutOfMemory",
+    [SVC_E_INTERNAL] = "Internal",
 };
 
 const char *svc_result_name(enum svc_result code)
 {
     if ((unsigned)code >= SVC_RESULT_COUNT)
-        return "Fail";
+        return "Internal";
     return result_names[code];
 }
 

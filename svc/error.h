@@ -15,17 +15,26 @@
 
 enum svc_result {
     SVC_OK = 0,
-    SVC_E_FAIL,                  /* Fail: unexpected failure */
     SVC_E_INVALID_ARG,           /* InvalidArg: a value out of range or malformed */
     SVC_E_OBJECT_NOT_FOUND,      /* ObjectNotFound */
     SVC_E_INVALID_VM_STATE,      /* InvalidVMState: the machine is in the wrong state */
     SVC_E_INVALID_OBJECT_STATE,  /* InvalidObjectState: e.g. machine inaccessible */
-    SVC_E_INVALID_SESSION_STATE, /* InvalidSessionState */
-    SVC_E_OBJECT_IN_USE,         /* ObjectInUse: locked by another session */
-    SVC_E_FILE_ERROR,            /* FileError: an I/O error on a settings file */
-    SVC_E_XML_ERROR,             /* XmlError: a settings file is malformed */
+    SVC_E_INVALID_SESSION_STATE, /* InvalidSessionState: not mutable / no session */
+    SVC_E_OBJECT_IN_USE,         /* ObjectInUse: name taken, locked by another session */
+    SVC_E_BUSY,                  /* Busy */
+    SVC_E_FILE_ERROR,            /* FileError: a file cannot be opened/created/renamed */
+    SVC_E_IO_ERROR,              /* IOError: reading or writing failed */
+    SVC_E_XML_ERROR,             /* XMLError: a settings file is malformed */
+    SVC_E_FORMAT_ERROR,          /* FormatError */
+    SVC_E_VM_ERROR,              /* VMError */
     SVC_E_NOT_SUPPORTED,         /* NotSupported */
+    SVC_E_NOT_IMPLEMENTED,       /* NotImplemented */
+    SVC_E_ACCESS_DENIED,         /* AccessDenied */
+    SVC_E_CANCELED,              /* Canceled */
+    SVC_E_TIMEOUT,               /* Timeout */
+    SVC_E_LIMIT_REACHED,         /* LimitReached */
     SVC_E_OUT_OF_MEMORY,         /* OutOfMemory */
+    SVC_E_INTERNAL,              /* Internal: a bug or an impossible condition */
     SVC_RESULT_COUNT
 };
 
@@ -34,7 +43,7 @@ typedef struct svc_error {
     char *message; /* UTF-8, one line, names the object/field/file concerned */
 } svc_error;
 
-/* The IDL result name of `code` ("InvalidArg"); "Fail" for unknown codes. */
+/* The IDL result name of `code` ("InvalidArg"); "Internal" for unknown codes. */
 const char *svc_result_name(enum svc_result code);
 
 /* Set *errp (if errp is non-NULL) to a new error. Returns -err_no, so that callers can write

@@ -70,18 +70,26 @@ static int read_boot(struct reader *rd, const xmlNode *boot, svc_error **errp)
         if (!svc_xml_is(n, "Order"))
             return svc_xml_unknown_element(rd->file, n, errp);
         uint32_t pos = 0;
-        int dev = SVC_DEVICE_NULL;
+        int dev = 0;
         r = attrs(rd, n, ATTRS("position", "device"), errp);
         if (r == 0)
             r = svc_xml_get_u32(rd->file, n, "position", true, 1, SVC_BOOT_SLOTS, &pos, errp);
         if (r == 0)
             r = once(rd, n, &seen, 1u << pos, errp);
         if (r == 0)
-            r = svc_xml_get_enum(rd->file, n, "device", true, svc_device_type_from_name,
-                                 svc_device_type_names(), &dev, errp);
+            r = svc_xml_get_enum(rd->file, n, "device", true, &svc_enum_boot_device, &dev, errp);
         if (r == 0)
-            rd->s->boot_order[pos - 1] = (enum svc_device_type)dev;
+            rd->s->boot_order[pos - 1] = (enum svc_boot_device)dev;
     }
+    /* positions 1..n, no gaps */
+    unsigned n = 0;
+    while (n < SVC_BOOT_SLOTS && (seen & (1u << (n + 1))))
+        n++;
+    if (r == 0 && seen != ((1u << (n + 1)) - 2))
+        r = svc_xml_fail(errp, rd->file, boot, "<Boot> positions must run 1..n without gaps");
+    rd->s->n_boot = n;
+    if (r == 0 && svc_validate_boot_order(rd->s->boot_order, n, errp) < 0)
+        r = svc_xml_wrap(errp, rd->file, boot, -EINVAL);
     return r;
 }
 
@@ -91,8 +99,7 @@ static int read_firmware(struct reader *rd, const xmlNode *n, svc_error **errp)
     int type = SVC_FIRMWARE_BIOS;
     int r = attrs(rd, n, ATTRS("type", "biosPath", "kernel", "initrd", "cmdline"), errp);
     if (r == 0)
-        r = svc_xml_get_enum(rd->file, n, "type", true, svc_firmware_from_name,
-                             svc_firmware_names(), &type, errp);
+        r = svc_xml_get_enum(rd->file, n, "type", true, &svc_enum_firmware, &type, errp);
     s->firmware = (enum svc_firmware)type;
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "biosPath", false, &s->bios_path, errp);
@@ -108,11 +115,21 @@ static int read_firmware(struct reader *rd, const xmlNode *n, svc_error **errp)
 static int read_vnc(struct reader *rd, const xmlNode *n, svc_error **errp)
 {
     struct svc_machine_settings *s = rd->s;
-    int r = attrs(rd, n, ATTRS("enabled", "port", "password"), errp);
+    uint32_t port = 0;
+    int r = attrs(rd, n, ATTRS("enabled", "port", "address", "password"), errp);
     if (r == 0)
         r = svc_xml_get_bool(rd->file, n, "enabled", true, &s->vnc_enabled, errp);
     if (r == 0)
-        r = svc_xml_get_u32(rd->file, n, "port", false, 0, 65535, &s->vnc_port, errp);
+        r = svc_xml_get_u32(rd->file, n, "port", false, 0, UINT32_MAX, &port, errp);
+    if (r == 0 && svc_validate_tcp_port("VNCPort", port, true, errp) < 0)
+        r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
+    s->vnc_port = (uint16_t)port;
+    if (r == 0)
+        r = svc_xml_get_str(rd->file, n, "address", false, &s->vnc_address, errp);
+    if (r == 0 && !s->vnc_address && svc_str_replace(&s->vnc_address, SVC_DEFAULT_VNC_ADDRESS))
+        r = svc_error_set(errp, -ENOMEM, SVC_E_OUT_OF_MEMORY, "out of memory");
+    if (r == 0 && svc_validate_vnc_address(s->vnc_address, errp) < 0)
+        r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "password", false, &s->vnc_password, errp);
     if (r == 0 && svc_validate_vnc_password(s->vnc_password, errp) < 0)
@@ -122,35 +139,39 @@ static int read_vnc(struct reader *rd, const xmlNode *n, svc_error **errp)
 
 static int read_serial(struct reader *rd, const xmlNode *n, unsigned *seen, svc_error **errp)
 {
-    uint32_t slot = 0, irq, io, tcp = 0;
-    int mode = SVC_SERIAL_OFF;
-    int r = attrs(rd, n, ATTRS("slot", "mode", "path", "tcpPort", "irq", "ioBase"), errp);
+    uint32_t slot = 0, irq, io, port = 0;
+    int mode = SVC_PORT_DISCONNECTED;
+    int r = attrs(
+        rd, n, ATTRS("slot", "enabled", "mode", "path", "server", "port", "irq", "ioBase"), errp);
     if (r == 0)
-        r = svc_xml_get_u32(rd->file, n, "slot", true, 1, SVC_SERIAL_SLOTS, &slot, errp);
+        r = svc_xml_get_u32(rd->file, n, "slot", true, 0, SVC_SERIAL_SLOTS - 1, &slot, errp);
     if (r == 0)
         r = once(rd, n, seen, 1u << slot, errp);
     if (r < 0)
         return r;
-    struct svc_serial_port *p = &rd->s->serial[slot - 1];
+    struct svc_serial_port *p = &rd->s->serial[slot];
     irq = p->irq;
     io = p->io_base;
-    r = svc_xml_get_enum(rd->file, n, "mode", true, svc_serial_mode_from_name,
-                         svc_serial_mode_names(), &mode, errp);
+    r = svc_xml_get_bool(rd->file, n, "enabled", true, &p->enabled, errp);
+    if (r == 0)
+        r = svc_xml_get_enum(rd->file, n, "mode", true, &svc_enum_port_mode, &mode, errp);
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "path", false, &p->path, errp);
     if (r == 0)
-        r = svc_xml_get_u32(rd->file, n, "tcpPort", false, 0, 65535, &tcp, errp);
+        r = svc_xml_get_bool(rd->file, n, "server", false, &p->server, errp);
     if (r == 0)
-        r = svc_xml_get_u32(rd->file, n, "irq", false, 0, 15, &irq, errp);
+        r = svc_xml_get_u32(rd->file, n, "port", false, 0, 65535, &port, errp);
+    if (r == 0)
+        r = svc_xml_get_u32(rd->file, n, "irq", false, 0, 255, &irq, errp);
     if (r == 0)
         r = svc_xml_get_u32(rd->file, n, "ioBase", false, 0, 0xffff, &io, errp);
     if (r < 0)
         return r;
-    p->mode = (enum svc_serial_mode)mode;
-    p->tcp_port = (uint16_t)tcp;
+    p->mode = (enum svc_port_mode)mode;
+    p->port = (uint16_t)port;
     p->irq = (uint8_t)irq;
     p->io_base = (uint16_t)io;
-    if (svc_validate_serial(slot - 1, p, errp) < 0)
+    if (svc_validate_serial(slot, p, true, errp) < 0)
         return svc_xml_wrap(errp, rd->file, n, -EINVAL);
     return 0;
 }
@@ -204,8 +225,7 @@ static int read_attachment(struct reader *rd, const xmlNode *n, struct svc_stora
     if (r == 0)
         r = svc_xml_get_u32(rd->file, n, "device", true, 0, 255, &a->device, errp);
     if (r == 0)
-        r = svc_xml_get_enum(rd->file, n, "type", true, svc_device_type_from_name,
-                             svc_device_type_names(), &type, errp);
+        r = svc_xml_get_enum(rd->file, n, "type", true, &svc_enum_device_type, &type, errp);
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "medium", false, &medium, errp);
     if (r == 0 && medium && svc_uuid_parse(medium, &a->medium, "medium", errp) < 0)
@@ -221,19 +241,23 @@ static int read_controller(struct reader *rd, const xmlNode *n, svc_error **errp
 {
     struct svc_machine_settings *s = rd->s;
     if (s->n_controllers >= SVC_CONTROLLERS_MAX)
-        return svc_xml_fail(errp, rd->file, n, "more than %d storage controllers",
+        return svc_xml_fail(errp, rd->file, n, "more than %d storage controller(s)",
                             SVC_CONTROLLERS_MAX);
     struct svc_storage_controller *c = &s->controllers[s->n_controllers++];
-    int bus = SVC_BUS_IDE;
-    int r = attrs(rd, n, ATTRS("name", "bus", "portCount"), errp);
+    int bus = SVC_BUS_IDE, type = SVC_CONTROLLER_PIIX3;
+    c->bootable = true;
+    int r = attrs(rd, n, ATTRS("name", "bus", "controllerType", "bootable"), errp);
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "name", true, &c->name, errp);
     if (r == 0)
-        r = svc_xml_get_enum(rd->file, n, "bus", true, svc_storage_bus_from_name,
-                             svc_storage_bus_names(), &bus, errp);
-    c->bus = (enum svc_storage_bus)bus;
+        r = svc_xml_get_enum(rd->file, n, "bus", true, &svc_enum_storage_bus, &bus, errp);
     if (r == 0)
-        r = svc_xml_get_u32(rd->file, n, "portCount", true, 0, UINT32_MAX, &c->port_count, errp);
+        r = svc_xml_get_enum(rd->file, n, "controllerType", false, &svc_enum_controller_type, &type,
+                             errp);
+    if (r == 0)
+        r = svc_xml_get_bool(rd->file, n, "bootable", false, &c->bootable, errp);
+    c->bus = (enum svc_storage_bus)bus;
+    c->type = (enum svc_controller_type)type;
     if (r == 0 && !(c->attachments = calloc(SVC_ATTACHMENTS_MAX, sizeof(*c->attachments))))
         r = svc_error_set(errp, -ENOMEM, SVC_E_OUT_OF_MEMORY, "out of memory");
     for (xmlNode *a = svc_xml_first_element(n); a && r == 0; a = svc_xml_next_element(a)) {
@@ -298,9 +322,10 @@ static int read_identity(struct reader *rd, const xmlNode *root, svc_error **err
     struct svc_machine_settings *s = rd->s;
     char *uuid = NULL, *snap = NULL;
     int state = SVC_STATE_POWERED_OFF;
-    int r = attrs(
-        rd, root,
-        ATTRS("version", "uuid", "name", "osType", "state", "stateFile", "currentSnapshot"), errp);
+    int r = attrs(rd, root,
+                  ATTRS("version", "uuid", "name", "osType", "state", "lastStateChange",
+                        "stateFile", "currentSnapshot"),
+                  errp);
     if (r == 0)
         r = svc_xml_get_str(rd->file, root, "uuid", true, &uuid, errp);
     if (r == 0 && svc_uuid_parse(uuid, &s->uuid, "uuid", errp) < 0)
@@ -314,9 +339,11 @@ static int read_identity(struct reader *rd, const xmlNode *root, svc_error **err
     if (r == 0 && svc_validate_os_type(s->os_type, errp) < 0)
         r = svc_xml_wrap(errp, rd->file, root, -EINVAL);
     if (r == 0)
-        r = svc_xml_get_enum(rd->file, root, "state", false, svc_machine_state_from_name,
-                             "PoweredOff, Saved, Aborted", &state, errp);
+        r = svc_xml_get_enum(rd->file, root, "state", false, &svc_enum_machine_state, &state, errp);
     s->state = (enum svc_machine_state)state;
+    if (r == 0)
+        r = svc_xml_get_i64(rd->file, root, "lastStateChange", false, &s->last_state_change_ms,
+                            errp);
     if (r == 0)
         r = svc_xml_get_str(rd->file, root, "stateFile", false, &s->state_file, errp);
     if (r == 0)
@@ -354,6 +381,9 @@ static int read_root(struct reader *rd, xmlNode *root, svc_error **errp)
     }
     if (r == 0 && !(seen & M_HW))
         r = svc_xml_fail(errp, rd->file, root, "<VireoMachine> has no <Hardware>");
+    if (r == 0 && !rd->s->vnc_address &&
+        svc_str_replace(&rd->s->vnc_address, SVC_DEFAULT_VNC_ADDRESS) < 0)
+        r = svc_error_set(errp, -ENOMEM, SVC_E_OUT_OF_MEMORY, "out of memory");
     if (r == 0 && svc_settings_validate(rd->s, errp) < 0)
         r = svc_xml_wrap(errp, rd->file, root, -EINVAL);
     return r;

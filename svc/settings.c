@@ -26,12 +26,15 @@ int svc_str_replace(char **slot, const char *value)
     return 0;
 }
 
-void svc_serial_defaults(unsigned slot, uint8_t *ret_irq, uint16_t *ret_io_base)
+void svc_serial_defaults(unsigned slot, struct svc_serial_port *ret)
 {
     static const uint16_t bases[SVC_SERIAL_SLOTS] = {0x3f8, 0x2f8, 0x3e8, 0x2e8};
     static const uint8_t irqs[SVC_SERIAL_SLOTS] = {4, 3, 4, 3};
-    *ret_irq = irqs[slot % SVC_SERIAL_SLOTS];
-    *ret_io_base = bases[slot % SVC_SERIAL_SLOTS];
+    memset(ret, 0, sizeof(*ret));
+    ret->mode = SVC_PORT_DISCONNECTED;
+    ret->server = true;
+    ret->irq = irqs[slot % SVC_SERIAL_SLOTS];
+    ret->io_base = bases[slot % SVC_SERIAL_SLOTS];
 }
 
 void svc_settings_init_empty(struct svc_machine_settings *s)
@@ -40,8 +43,9 @@ void svc_settings_init_empty(struct svc_machine_settings *s)
     s->state = SVC_STATE_POWERED_OFF;
     s->cpu_count = 1; /* the defaults of optional elements */
     s->vram_mib = 16;
+    s->firmware = SVC_FIRMWARE_BIOS;
     for (unsigned i = 0; i < SVC_SERIAL_SLOTS; i++)
-        svc_serial_defaults(i, &s->serial[i].irq, &s->serial[i].io_base);
+        svc_serial_defaults(i, &s->serial[i]);
 }
 
 int svc_settings_init(struct svc_machine_settings *s, const char *name, const char *os_type,
@@ -51,20 +55,20 @@ int svc_settings_init(struct svc_machine_settings *s, const char *name, const ch
     int r = svc_uuid_generate(&s->uuid, errp);
     if (r < 0)
         return r;
-    const struct svc_os_type *os = svc_os_type_find(os_type);
+    const struct svc_os_type *os = svc_os_type_find(os_type && *os_type ? os_type : "Other");
     bool ok = true;
     s->name = svc_strdup_opt(name, &ok);
-    s->os_type = svc_strdup_opt(os ? os->id : "Other", &ok);
+    s->os_type = svc_strdup_opt(os ? os->id : os_type, &ok);
+    s->vnc_address = svc_strdup_opt(SVC_DEFAULT_VNC_ADDRESS, &ok);
     if (!ok) {
         svc_settings_clear(s);
         return svc_error_set(errp, -ENOMEM, SVC_E_OUT_OF_MEMORY, "out of memory");
     }
-    s->memory_mib = os ? os->recommended_memory_mib : 64;
-    s->cpu_count = 1;
-    s->vram_mib = 16;
-    s->boot_order[0] = SVC_DEVICE_DVD;
-    s->boot_order[1] = SVC_DEVICE_HARD_DISK;
-    s->firmware = SVC_FIRMWARE_BIOS;
+    s->memory_mib = os ? os->recommended_ram_mib : 64;
+    s->vram_mib = os ? os->recommended_vram_mib : 16;
+    s->boot_order[0] = SVC_BOOT_DVD;
+    s->boot_order[1] = SVC_BOOT_HARD_DISK;
+    s->n_boot = 2;
     return 0;
 }
 
@@ -84,6 +88,7 @@ void svc_settings_clear(struct svc_machine_settings *s)
     free(s->kernel_path);
     free(s->initrd_path);
     free(s->kernel_cmdline);
+    free(s->vnc_address);
     free(s->vnc_password);
     for (unsigned i = 0; i < SVC_SERIAL_SLOTS; i++)
         free(s->serial[i].path);
@@ -101,13 +106,12 @@ static int controller_copy(struct svc_storage_controller *d, const struct svc_st
     *d = *c;
     d->name = svc_strdup_opt(c->name, &ok);
     d->attachments = NULL;
-    if (c->n_attachments) {
-        d->attachments = malloc(c->n_attachments * sizeof(*c->attachments));
-        if (d->attachments)
-            memcpy(d->attachments, c->attachments, c->n_attachments * sizeof(*c->attachments));
-        else
-            ok = false;
-    }
+    /* room for every slot, so attachDevice never has to grow the array */
+    d->attachments = calloc(SVC_ATTACHMENTS_MAX, sizeof(*c->attachments));
+    if (d->attachments)
+        memcpy(d->attachments, c->attachments, c->n_attachments * sizeof(*c->attachments));
+    else
+        ok = false;
     return ok ? 0 : -ENOMEM;
 }
 
@@ -122,22 +126,20 @@ int svc_settings_copy(struct svc_machine_settings *dst, const struct svc_machine
     dst->kernel_path = svc_strdup_opt(src->kernel_path, &ok);
     dst->initrd_path = svc_strdup_opt(src->initrd_path, &ok);
     dst->kernel_cmdline = svc_strdup_opt(src->kernel_cmdline, &ok);
+    dst->vnc_address = svc_strdup_opt(src->vnc_address, &ok);
     dst->vnc_password = svc_strdup_opt(src->vnc_password, &ok);
     for (unsigned i = 0; i < SVC_SERIAL_SLOTS; i++)
         dst->serial[i].path = svc_strdup_opt(src->serial[i].path, &ok);
     dst->state_file = svc_strdup_opt(src->state_file, &ok);
     dst->snapshots_xml = svc_strdup_opt(src->snapshots_xml, &ok);
-    dst->controllers = NULL;
+    dst->controllers = calloc(SVC_CONTROLLERS_MAX, sizeof(*dst->controllers));
     dst->n_controllers = 0;
-    if (src->n_controllers) {
-        dst->controllers = calloc(src->n_controllers, sizeof(*dst->controllers));
-        if (!dst->controllers)
+    if (!dst->controllers)
+        ok = false;
+    for (size_t i = 0; dst->controllers && i < src->n_controllers; i++) {
+        dst->n_controllers++;
+        if (controller_copy(&dst->controllers[i], &src->controllers[i]) < 0)
             ok = false;
-        for (size_t i = 0; dst->controllers && i < src->n_controllers; i++) {
-            dst->n_controllers++;
-            if (controller_copy(&dst->controllers[i], &src->controllers[i]) < 0)
-                ok = false;
-        }
     }
     if (!ok) {
         svc_settings_clear(dst);
@@ -153,8 +155,9 @@ static bool str_eq(const char *a, const char *b)
 
 static bool serial_equal(const struct svc_serial_port *a, const struct svc_serial_port *b)
 {
-    return a->mode == b->mode && str_eq(a->path, b->path) && a->tcp_port == b->tcp_port &&
-           a->irq == b->irq && a->io_base == b->io_base;
+    return a->enabled == b->enabled && a->mode == b->mode && str_eq(a->path, b->path) &&
+           a->server == b->server && a->port == b->port && a->irq == b->irq &&
+           a->io_base == b->io_base;
 }
 
 static bool attachment_equal(const struct svc_attachment *a, const struct svc_attachment *b)
@@ -166,8 +169,8 @@ static bool attachment_equal(const struct svc_attachment *a, const struct svc_at
 static bool controller_equal(const struct svc_storage_controller *a,
                              const struct svc_storage_controller *b)
 {
-    if (!str_eq(a->name, b->name) || a->bus != b->bus || a->port_count != b->port_count ||
-        a->n_attachments != b->n_attachments)
+    if (!str_eq(a->name, b->name) || a->bus != b->bus || a->type != b->type ||
+        a->bootable != b->bootable || a->n_attachments != b->n_attachments)
         return false;
     for (size_t i = 0; i < a->n_attachments; i++)
         if (!attachment_equal(&a->attachments[i], &b->attachments[i]))
@@ -175,16 +178,21 @@ static bool controller_equal(const struct svc_storage_controller *a,
     return true;
 }
 
+static bool boot_equal(const struct svc_machine_settings *a, const struct svc_machine_settings *b)
+{
+    return a->n_boot == b->n_boot &&
+           memcmp(a->boot_order, b->boot_order, a->n_boot * sizeof(a->boot_order[0])) == 0;
+}
+
 static bool hardware_equal(const struct svc_machine_settings *a,
                            const struct svc_machine_settings *b)
 {
     if (a->memory_mib != b->memory_mib || a->cpu_count != b->cpu_count ||
-        a->vram_mib != b->vram_mib ||
-        memcmp(a->boot_order, b->boot_order, sizeof(a->boot_order)) != 0 ||
-        a->firmware != b->firmware || !str_eq(a->bios_path, b->bios_path) ||
-        !str_eq(a->kernel_path, b->kernel_path) || !str_eq(a->initrd_path, b->initrd_path) ||
-        !str_eq(a->kernel_cmdline, b->kernel_cmdline) || a->vnc_enabled != b->vnc_enabled ||
-        a->vnc_port != b->vnc_port || !str_eq(a->vnc_password, b->vnc_password))
+        a->vram_mib != b->vram_mib || !boot_equal(a, b) || a->firmware != b->firmware ||
+        !str_eq(a->bios_path, b->bios_path) || !str_eq(a->kernel_path, b->kernel_path) ||
+        !str_eq(a->initrd_path, b->initrd_path) || !str_eq(a->kernel_cmdline, b->kernel_cmdline) ||
+        a->vnc_enabled != b->vnc_enabled || a->vnc_port != b->vnc_port ||
+        !str_eq(a->vnc_address, b->vnc_address) || !str_eq(a->vnc_password, b->vnc_password))
         return false;
     for (unsigned i = 0; i < SVC_SERIAL_SLOTS; i++)
         if (!serial_equal(&a->serial[i], &b->serial[i]))
@@ -201,7 +209,18 @@ bool svc_settings_equal(const struct svc_machine_settings *a, const struct svc_m
 {
     return strcmp(a->uuid.s, b->uuid.s) == 0 && str_eq(a->name, b->name) &&
            str_eq(a->os_type, b->os_type) && str_eq(a->description, b->description) &&
-           hardware_equal(a, b) && a->state == b->state && str_eq(a->state_file, b->state_file) &&
+           hardware_equal(a, b) && a->state == b->state &&
+           a->last_state_change_ms == b->last_state_change_ms &&
+           str_eq(a->state_file, b->state_file) &&
            strcmp(a->current_snapshot.s, b->current_snapshot.s) == 0 &&
            str_eq(a->snapshots_xml, b->snapshots_xml);
+}
+
+unsigned svc_settings_snapshot_count(const struct svc_machine_settings *s)
+{
+    unsigned n = 0;
+    for (const char *p = s->snapshots_xml; p && (p = strstr(p, "<Snapshot")); p += 9)
+        if (p[9] == ' ' || p[9] == '>' || p[9] == '/')
+            n++;
+    return n;
 }

@@ -34,7 +34,7 @@ int svc_uuid_generate(svc_uuid *ret, svc_error **errp)
     unsigned char b[16];
     int r = read_random(b, sizeof(b));
     if (r < 0)
-        return svc_error_set(errp, r, SVC_E_FAIL, "cannot read /dev/urandom: %s", strerror(-r));
+        return svc_error_set(errp, r, SVC_E_IO_ERROR, "cannot read /dev/urandom: %s", strerror(-r));
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
     snprintf(ret->s, sizeof(ret->s),

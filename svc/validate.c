@@ -1,6 +1,7 @@
 /* Validation of settings values. */
 #include "svc/validate.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -58,36 +59,36 @@ static bool is_control(unsigned char c)
     return c < 0x20 || c == 0x7f;
 }
 
-int svc_validate_name(const char *s, size_t len, svc_error **errp)
+int svc_validate_name_field(const char *field, const char *s, size_t len, svc_error **errp)
 {
     static const char rule[] = "allowed: 1..64 characters of UTF-8 without '/', '\\', NUL or "
                                "control characters, not '.' or '..', no leading or trailing "
                                "space";
     if (!s || len == 0)
-        return invalid(errp, "name: empty; %s", rule);
+        return invalid(errp, "%s: empty; %s", field, rule);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\0')
-            return invalid(errp, "name: contains NUL at byte %zu; %s", i, rule);
+            return invalid(errp, "%s: contains NUL at byte %zu; %s", field, i, rule);
         if (c == '/' || c == '\\')
-            return invalid(errp, "name: contains '%c'; %s", c, rule);
+            return invalid(errp, "%s: contains '%c'; %s", field, c, rule);
         if (is_control(c))
-            return invalid(errp, "name: contains control character 0x%02x; %s", c, rule);
+            return invalid(errp, "%s: contains control character 0x%02x; %s", field, c, rule);
     }
     long chars = svc_utf8_length(s, len);
     if (chars < 0)
-        return invalid(errp, "name: not valid UTF-8; %s", rule);
+        return invalid(errp, "%s: not valid UTF-8; %s", field, rule);
     if (chars > SVC_NAME_MAX_CHARS)
-        return invalid(errp, "name: %ld characters long; %s", chars, rule);
+        return invalid(errp, "%s: %ld characters long; %s", field, chars, rule);
     if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.'))
-        return invalid(errp, "name: '%.*s' is reserved; %s", (int)len, s, rule);
+        return invalid(errp, "%s: '%.*s' is reserved; %s", field, (int)len, s, rule);
     if (s[0] == ' ' || s[len - 1] == ' ')
-        return invalid(errp, "name: leading or trailing space; %s", rule);
+        return invalid(errp, "%s: leading or trailing space; %s", field, rule);
     return 0;
 }
 
-int svc_validate_u32_range(const char *field, uint64_t v, uint64_t min, uint64_t max,
-                           const char *unit, svc_error **errp)
+int svc_validate_range(const char *field, uint64_t v, uint64_t min, uint64_t max, const char *unit,
+                       svc_error **errp)
 {
     if (v < min || v > max)
         return invalid(errp, "%s: %llu is out of range; allowed %llu..%llu%s%s", field,
@@ -98,40 +99,35 @@ int svc_validate_u32_range(const char *field, uint64_t v, uint64_t min, uint64_t
 
 int svc_validate_memory(uint64_t mib, svc_error **errp)
 {
-    return svc_validate_u32_range("memorySize", mib, SVC_MEMORY_MIN_MIB, SVC_MEMORY_MAX_MIB, "MiB",
-                                  errp);
+    return svc_validate_range("memorySize", mib, SVC_MEMORY_MIN_MIB, SVC_MEMORY_MAX_MIB, "MiB",
+                              errp);
 }
 
 int svc_validate_cpu_count(uint64_t n, svc_error **errp)
 {
-    return svc_validate_u32_range("cpuCount", n, SVC_CPU_MIN, SVC_CPU_MAX, NULL, errp);
+    return svc_validate_range("CPUCount", n, SVC_CPU_MIN, SVC_CPU_MAX, NULL, errp);
 }
 
 int svc_validate_vram(uint64_t mib, svc_error **errp)
 {
-    return svc_validate_u32_range("VRAMSize", mib, SVC_VRAM_MIN_MIB, SVC_VRAM_MAX_MIB, "MiB", errp);
+    return svc_validate_range("VRAMSize", mib, SVC_VRAM_MIN_MIB, SVC_VRAM_MAX_MIB, "MiB", errp);
 }
 
-int svc_validate_port(const char *field, uint64_t port, svc_error **errp)
+int svc_validate_tcp_port(const char *field, uint64_t port, bool zero_ok, svc_error **errp)
 {
-    return svc_validate_u32_range(field, port, 1, 65535, NULL, errp);
-}
-
-int svc_validate_vnc_port(uint64_t port, svc_error **errp)
-{
-    if (port > 65535)
-        return invalid(errp, "vncPort: %llu is out of range; allowed 0 (automatic) or 1..65535",
-                       (unsigned long long)port);
-    return 0;
+    if ((port == 0 && zero_ok) || (port >= SVC_TCP_PORT_MIN && port <= 65535))
+        return 0;
+    return invalid(errp, "%s: %llu is out of range; allowed %s%d..65535", field,
+                   (unsigned long long)port, zero_ok ? "0 or " : "", SVC_TCP_PORT_MIN);
 }
 
 int svc_validate_vnc_range(uint64_t min, uint64_t max, svc_error **errp)
 {
-    int r = svc_validate_port("vncPortMin", min, errp);
+    int r = svc_validate_tcp_port("VNCPortMin", min, false, errp);
     if (r == 0)
-        r = svc_validate_port("vncPortMax", max, errp);
+        r = svc_validate_tcp_port("VNCPortMax", max, false, errp);
     if (r == 0 && min > max)
-        r = invalid(errp, "vncPortMin: %llu is above vncPortMax %llu; allowed min <= max",
+        r = invalid(errp, "VNCPortMin: %llu is above VNCPortMax %llu; allowed min <= max",
                     (unsigned long long)min, (unsigned long long)max);
     return r;
 }
@@ -140,15 +136,28 @@ int svc_validate_vnc_password(const char *pw, svc_error **errp)
 {
     size_t n = pw ? strlen(pw) : 0;
     if (n > SVC_VNC_PASSWORD_MAX)
-        return invalid(errp, "vncPassword: %zu characters; allowed 0..%d printable ASCII", n,
-                       SVC_VNC_PASSWORD_MAX);
+        return invalid(errp,
+                       "password: %zu characters; allowed 1..%d printable ASCII "
+                       "characters, or empty to remove it",
+                       n, SVC_VNC_PASSWORD_MAX);
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)pw[i] < 0x20 || (unsigned char)pw[i] > 0x7e)
             return invalid(errp,
-                           "vncPassword: byte %zu is not printable ASCII; allowed 0..%d "
-                           "printable ASCII",
-                           i, SVC_VNC_PASSWORD_MAX);
+                           "password: character %zu is not printable ASCII; allowed "
+                           "1..%d printable ASCII characters",
+                           i + 1, SVC_VNC_PASSWORD_MAX);
     return 0;
+}
+
+int svc_validate_vnc_address(const char *addr, svc_error **errp)
+{
+    unsigned char buf[16];
+    if (addr && (inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1))
+        return 0;
+    return invalid(errp,
+                   "VNCAddress: '%.64s' is not an address; allowed an IPv4 or IPv6 "
+                   "literal such as 127.0.0.1 or ::1",
+                   addr ? addr : "");
 }
 
 int svc_validate_os_type(const char *id, svc_error **errp)
@@ -166,6 +175,16 @@ int svc_validate_os_type(const char *id, svc_error **errp)
     return invalid(errp, "OSTypeId: '%.64s' is unknown; allowed %s", id ? id : "", list);
 }
 
+int svc_validate_enum(const char *field, const struct svc_enum_table *t, unsigned v,
+                      svc_error **errp)
+{
+    if (svc_enum_valid(t, v) && !(v == 0 && strcmp(t->names[0], "Null") == 0))
+        return 0;
+    char list[160];
+    return invalid(errp, "%s: %u is not a %s; allowed %s", field, v, t->idl_name,
+                   svc_enum_list(t, list, sizeof(list)));
+}
+
 int svc_validate_text(const char *field, const char *s, size_t max_bytes, bool multiline,
                       svc_error **errp)
 {
@@ -173,20 +192,33 @@ int svc_validate_text(const char *field, const char *s, size_t max_bytes, bool m
         return 0;
     size_t len = strlen(s);
     if (len > max_bytes)
-        return invalid(errp, "%s: %zu bytes long; allowed at most %zu", field, len, max_bytes);
+        return invalid(errp, "%s: %zu bytes long; allowed 0..%zu bytes", field, len, max_bytes);
     if (svc_utf8_length(s, len) < 0)
         return invalid(errp, "%s: not valid UTF-8", field);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (is_control(c) && !(multiline && (c == '\n' || c == '\t')))
+        if (is_control(c) && !(multiline && (c == '\n' || c == '\t' || c == '\r')))
             return invalid(errp, "%s: control character 0x%02x at byte %zu; allowed: text%s", field,
                            c, i, multiline ? " with newlines and tabs" : " on one line");
     }
     return 0;
 }
 
-int svc_validate_path(const char *field, const char *path, bool optional, bool must_exist,
-                      svc_error **errp)
+int svc_validate_cmdline(const char *s, svc_error **errp)
+{
+    size_t len = s ? strlen(s) : 0;
+    if (len > SVC_CMDLINE_MAX)
+        return invalid(errp, "kernelCmdLine: %zu bytes long; allowed 0..%d bytes", len,
+                       SVC_CMDLINE_MAX);
+    if (len && svc_utf8_length(s, len) < 0)
+        return invalid(errp, "kernelCmdLine: not valid UTF-8");
+    if (len && strpbrk(s, "\r\n"))
+        return invalid(errp, "kernelCmdLine: contains a line break; allowed one line without "
+                             "NUL, CR or LF");
+    return 0;
+}
+
+int svc_validate_path(const char *field, const char *path, bool optional, svc_error **errp)
 {
     if (!path || !*path)
         return optional ? 0 : invalid(errp, "%s: must be set (an absolute path)", field);
@@ -195,109 +227,172 @@ int svc_validate_path(const char *field, const char *path, bool optional, bool m
         return r;
     if (path[0] != '/')
         return invalid(errp, "%s: '%s' is not an absolute path", field, path);
-    if (!must_exist)
-        return 0;
-    struct stat st;
-    if (stat(path, &st) < 0)
-        return invalid(errp, "%s: '%s': %s; allowed: an existing readable file", field, path,
+    return 0;
+}
+
+static int stat_regular(const char *field, const char *path, struct stat *st, svc_error **errp)
+{
+    int r = svc_validate_path(field, path, false, errp);
+    if (r < 0)
+        return r;
+    if (stat(path, st) < 0)
+        return invalid(errp, "%s: '%s': %s; allowed: an existing regular file", field, path,
                        strerror(errno));
-    if (!S_ISREG(st.st_mode))
+    if (!S_ISREG(st->st_mode))
         return invalid(errp, "%s: '%s' is not a regular file", field, path);
+    return 0;
+}
+
+int svc_validate_file(const char *field, const char *path, uint64_t min, uint64_t max,
+                      uint64_t multiple, svc_error **errp)
+{
+    struct stat st;
+    int r = stat_regular(field, path, &st, errp);
+    if (r < 0)
+        return r;
     if (access(path, R_OK) < 0)
         return invalid(errp, "%s: '%s' is not readable", field, path);
+    uint64_t size = (uint64_t)st.st_size;
+    if (size < min || size > max || (multiple > 1 && size % multiple))
+        return invalid(errp, "%s: '%s' is %llu bytes; allowed %llu..%llu bytes%s", field, path,
+                       (unsigned long long)size, (unsigned long long)min, (unsigned long long)max,
+                       multiple > 1 ? ", a multiple of 64 KiB" : "");
+    return 0;
+}
+
+int svc_validate_executable(const char *field, const char *path, svc_error **errp)
+{
+    struct stat st;
+    int r = stat_regular(field, path, &st, errp);
+    if (r == 0 && access(path, X_OK) < 0)
+        r = invalid(errp, "%s: '%s' is not executable", field, path);
+    return r;
+}
+
+int svc_validate_parent_exists(const char *field, const char *path, svc_error **errp)
+{
+    int r = svc_validate_path(field, path, false, errp);
+    if (r < 0)
+        return r;
+    const char *slash = strrchr(path, '/');
+    char dir[SVC_PATH_MAX + 1];
+    snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    struct stat st;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        return invalid(errp, "%s: the folder '%s' does not exist", field, dir);
     return 0;
 }
 
 int svc_validate_serial_slot(uint64_t slot, svc_error **errp)
 {
-    return svc_validate_u32_range("serialPort slot", slot, 1, SVC_SERIAL_SLOTS, NULL, errp);
+    return svc_validate_range("slot", slot, 0, SVC_SERIAL_SLOTS - 1, NULL, errp);
 }
 
-int svc_validate_serial(unsigned slot, const struct svc_serial_port *p, svc_error **errp)
+static int validate_serial_path(unsigned n, const struct svc_serial_port *p, svc_error **errp)
 {
     char field[48];
-    unsigned n = slot + 1;
-    if ((unsigned)p->mode >= SVC_SERIAL_COUNT)
-        return invalid(errp, "serialPort %u mode: %d is unknown; allowed %s", n, (int)p->mode,
-                       svc_serial_mode_names());
-    snprintf(field, sizeof(field), "serialPort %u irq", n);
-    int r = svc_validate_u32_range(field, p->irq, 0, 15, NULL, errp);
+    snprintf(field, sizeof(field), "serialPort %u path", n);
+    int r = svc_validate_path(field, p->path, true, errp);
+    if (r == 0 && p->mode == SVC_PORT_UNIX_SOCKET && p->path && strlen(p->path) > SVC_UNIX_PATH_MAX)
+        r = invalid(errp, "%s: %zu bytes long; allowed at most %d for a unix socket", field,
+                    strlen(p->path), SVC_UNIX_PATH_MAX);
+    return r;
+}
+
+int svc_validate_serial(unsigned slot, const struct svc_serial_port *p, bool complete,
+                        svc_error **errp)
+{
+    char field[48];
+    if (!svc_enum_valid(&svc_enum_port_mode, p->mode)) {
+        snprintf(field, sizeof(field), "serialPort %u mode", slot);
+        return svc_validate_enum(field, &svc_enum_port_mode, p->mode, errp);
+    }
+    snprintf(field, sizeof(field), "serialPort %u IRQ", slot);
+    int r = svc_validate_range(field, p->irq, 0, 15, NULL, errp);
     if (r < 0)
         return r;
     if (p->io_base < 0x100 || p->io_base > 0xfff8 || (p->io_base & 7))
         return invalid(errp,
-                       "serialPort %u ioBase: 0x%x is out of range; allowed "
+                       "serialPort %u IOBase: 0x%x is out of range; allowed "
                        "0x100..0xfff8, a multiple of 8",
-                       n, p->io_base);
-    snprintf(field, sizeof(field), "serialPort %u path", n);
-    if (p->mode == SVC_SERIAL_FILE || p->mode == SVC_SERIAL_UNIX)
-        return svc_validate_path(field, p->path, false, false, errp);
-    if (p->mode == SVC_SERIAL_TCP) {
-        snprintf(field, sizeof(field), "serialPort %u tcpPort", n);
-        return svc_validate_port(field, p->tcp_port, errp);
-    }
+                       slot, p->io_base);
+    snprintf(field, sizeof(field), "serialPort %u port", slot);
+    r = svc_validate_tcp_port(field, p->port, true, errp);
+    if (r == 0)
+        r = validate_serial_path(slot, p, errp);
+    if (r < 0 || !complete || !p->enabled)
+        return r;
+    if ((p->mode == SVC_PORT_FILE || p->mode == SVC_PORT_UNIX_SOCKET) && !p->path)
+        return invalid(errp, "serialPort %u path: must be set for mode %s", slot,
+                       svc_enum_name(&svc_enum_port_mode, p->mode));
+    if (p->mode == SVC_PORT_TCP_SERVER && p->port == 0)
+        return invalid(errp,
+                       "serialPort %u port: must be set for mode TCPServer; allowed "
+                       "%d..65535",
+                       slot, SVC_TCP_PORT_MIN);
     return 0;
 }
 
-static uint32_t bus_max_ports(enum svc_storage_bus bus)
+static int validate_serial_ports(const struct svc_machine_settings *s, svc_error **errp)
 {
-    return bus == SVC_BUS_IDE ? 2 : 30;
-}
-
-static uint32_t bus_devices_per_port(enum svc_storage_bus bus)
-{
-    return bus == SVC_BUS_IDE ? 2 : 1;
+    int r = 0;
+    for (unsigned i = 0; i < SVC_SERIAL_SLOTS && r == 0; i++) {
+        r = svc_validate_serial(i, &s->serial[i], true, errp);
+        for (unsigned j = 0; r == 0 && j < i; j++)
+            if (s->serial[i].enabled && s->serial[j].enabled &&
+                s->serial[i].io_base == s->serial[j].io_base)
+                r = invalid(errp, "serialPort %u IOBase: 0x%x is used by serial port %u too", i,
+                            s->serial[i].io_base, j);
+    }
+    return r;
 }
 
 static int validate_attachment(const struct svc_storage_controller *c, size_t i, svc_error **errp)
 {
     const struct svc_attachment *a = &c->attachments[i];
-    if (a->port >= c->port_count)
-        return invalid(errp, "controller '%s' attachment: port %u is out of range; allowed 0..%u",
-                       c->name, a->port, c->port_count - 1);
-    if (a->device >= bus_devices_per_port(c->bus))
-        return invalid(errp,
-                       "controller '%s' attachment: device %u is out of range; "
-                       "allowed 0..%u",
-                       c->name, a->device, bus_devices_per_port(c->bus) - 1);
+    if (a->port >= SVC_IDE_PORTS)
+        return invalid(errp, "controllerPort: %u is out of range for '%s'; allowed 0..%d", a->port,
+                       c->name, SVC_IDE_PORTS - 1);
+    if (a->device >= SVC_IDE_DEVICES)
+        return invalid(errp, "device: %u is out of range for '%s'; allowed 0..%d", a->device,
+                       c->name, SVC_IDE_DEVICES - 1);
     if (a->type != SVC_DEVICE_HARD_DISK && a->type != SVC_DEVICE_DVD)
-        return invalid(errp, "controller '%s' port %u device %u: type %s; allowed HardDisk, DVD",
-                       c->name, a->port, a->device, svc_device_type_name(a->type));
+        return invalid(errp, "type: %s at '%s' port %u device %u; allowed HardDisk, DVD",
+                       svc_enum_name(&svc_enum_device_type, a->type), c->name, a->port, a->device);
     if (a->type == SVC_DEVICE_HARD_DISK && svc_uuid_is_null(&a->medium))
-        return invalid(errp, "controller '%s' port %u device %u: a HardDisk needs a medium",
-                       c->name, a->port, a->device);
-    if (!svc_uuid_is_null(&a->medium) && !svc_uuid_valid(a->medium.s))
-        return invalid(errp, "controller '%s' port %u device %u: medium is not a uuid", c->name,
+        return invalid(errp, "medium: the hard disk at '%s' port %u device %u needs one", c->name,
                        a->port, a->device);
+    if (!svc_uuid_is_null(&a->medium) && !svc_uuid_valid(a->medium.s))
+        return invalid(errp, "medium: at '%s' port %u device %u is not a uuid", c->name, a->port,
+                       a->device);
     for (size_t j = 0; j < i; j++)
         if (c->attachments[j].port == a->port && c->attachments[j].device == a->device)
-            return invalid(errp, "controller '%s': port %u device %u is attached twice", c->name,
-                           a->port, a->device);
+            return invalid(errp, "'%s' port %u device %u is attached twice", c->name, a->port,
+                           a->device);
     return 0;
 }
 
 static int validate_controller(const struct svc_machine_settings *s, size_t i, svc_error **errp)
 {
     const struct svc_storage_controller *c = &s->controllers[i];
-    int r = svc_validate_text("storage controller name", c->name, 64, false, errp);
+    int r =
+        svc_validate_name_field("controller name", c->name, c->name ? strlen(c->name) : 0, errp);
     if (r < 0)
         return r;
-    if (!c->name || !*c->name)
-        return invalid(errp, "storage controller name: empty; allowed 1..64 characters");
-    for (size_t j = 0; j < i; j++)
+    r = svc_validate_enum("bus", &svc_enum_storage_bus, c->bus, errp);
+    if (r == 0)
+        r = svc_validate_enum("controllerType", &svc_enum_controller_type, c->type, errp);
+    for (size_t j = 0; r == 0 && j < i; j++) {
         if (strcmp(s->controllers[j].name, c->name) == 0)
-            return invalid(errp, "storage controller name: '%s' is used twice", c->name);
-    if ((unsigned)c->bus >= SVC_BUS_COUNT)
-        return invalid(errp, "controller '%s' bus: unknown; allowed %s", c->name,
-                       svc_storage_bus_names());
-    char field[96];
-    snprintf(field, sizeof(field), "controller '%.64s' portCount", c->name);
-    r = svc_validate_u32_range(field, c->port_count, 1, bus_max_ports(c->bus), NULL, errp);
-    if (r < 0)
-        return r;
-    if (c->n_attachments > SVC_ATTACHMENTS_MAX)
-        return invalid(errp, "controller '%s': %zu attachments; allowed at most %d", c->name,
-                       c->n_attachments, SVC_ATTACHMENTS_MAX);
+            r = invalid(errp, "controller name: '%s' is used twice", c->name);
+        else if (s->controllers[j].bus == c->bus)
+            r = svc_error_set(errp, -EINVAL, SVC_E_LIMIT_REACHED,
+                              "bus: the machine has a %s controller already; allowed one per bus",
+                              svc_enum_name(&svc_enum_storage_bus, c->bus));
+    }
+    if (r == 0 && c->n_attachments > SVC_ATTACHMENTS_MAX)
+        r = invalid(errp, "'%s': %zu attachments; allowed at most %d", c->name, c->n_attachments,
+                    SVC_ATTACHMENTS_MAX);
     for (size_t k = 0; k < c->n_attachments && r == 0; k++)
         r = validate_attachment(c, k, errp);
     return r;
@@ -306,40 +401,57 @@ static int validate_controller(const struct svc_machine_settings *s, size_t i, s
 int svc_validate_controllers(const struct svc_machine_settings *s, svc_error **errp)
 {
     if (s->n_controllers > SVC_CONTROLLERS_MAX)
-        return invalid(errp, "storageControllers: %zu controllers; allowed at most %d",
-                       s->n_controllers, SVC_CONTROLLERS_MAX);
+        return svc_error_set(errp, -EINVAL, SVC_E_LIMIT_REACHED,
+                             "storageControllers: %zu controllers; allowed at most %d",
+                             s->n_controllers, SVC_CONTROLLERS_MAX);
     int r = 0;
     for (size_t i = 0; i < s->n_controllers && r == 0; i++)
         r = validate_controller(s, i, errp);
     return r;
 }
 
-static int validate_boot(const struct svc_machine_settings *s, svc_error **errp)
+int svc_validate_boot_order(const enum svc_boot_device *order, size_t n, svc_error **errp)
 {
-    for (unsigned i = 0; i < SVC_BOOT_SLOTS; i++) {
-        if ((unsigned)s->boot_order[i] >= SVC_DEVICE_COUNT)
-            return invalid(errp, "bootOrder position %u: unknown device; allowed %s", i + 1,
-                           svc_device_type_names());
-        for (unsigned j = 0; j < i; j++)
-            if (s->boot_order[i] != SVC_DEVICE_NULL && s->boot_order[j] == s->boot_order[i])
-                return invalid(errp, "bootOrder: %s appears twice",
-                               svc_device_type_name(s->boot_order[i]));
+    if (n > SVC_BOOT_SLOTS)
+        return invalid(errp, "bootOrder: %zu entries; allowed 0..%d", n, SVC_BOOT_SLOTS);
+    for (size_t i = 0; i < n; i++) {
+        int r = svc_validate_enum("bootOrder", &svc_enum_boot_device, order[i], errp);
+        if (r < 0)
+            return r;
+        for (size_t j = 0; j < i; j++)
+            if (order[j] == order[i])
+                return invalid(errp,
+                               "bootOrder: %s appears twice; allowed each device class "
+                               "once",
+                               svc_enum_name(&svc_enum_boot_device, order[i]));
     }
     return 0;
 }
 
 static int validate_firmware(const struct svc_machine_settings *s, svc_error **errp)
 {
-    if ((unsigned)s->firmware >= SVC_FIRMWARE_COUNT)
-        return invalid(errp, "firmwareType: unknown; allowed %s", svc_firmware_names());
-    int r = svc_validate_path("biosPath", s->bios_path, true, false, errp);
+    int r = svc_validate_enum("firmwareType", &svc_enum_firmware, s->firmware, errp);
     if (r == 0)
-        r = svc_validate_path("kernelPath", s->kernel_path, s->firmware != SVC_FIRMWARE_KERNEL,
-                              false, errp);
+        r = svc_validate_path("BIOSPath", s->bios_path, true, errp);
     if (r == 0)
-        r = svc_validate_path("initrdPath", s->initrd_path, true, false, errp);
+        r = svc_validate_path("kernelPath", s->kernel_path, true, errp);
+    if (r == 0 && s->firmware != SVC_FIRMWARE_BIOS && !s->kernel_path)
+        r = invalid(errp, "kernelPath: must be set for %s firmware",
+                    svc_enum_name(&svc_enum_firmware, s->firmware));
     if (r == 0)
-        r = svc_validate_text("kernelCmdline", s->kernel_cmdline, SVC_CMDLINE_MAX, false, errp);
+        r = svc_validate_path("initrdPath", s->initrd_path, true, errp);
+    if (r == 0)
+        r = svc_validate_cmdline(s->kernel_cmdline, errp);
+    return r;
+}
+
+static int validate_vnc(const struct svc_machine_settings *s, svc_error **errp)
+{
+    int r = svc_validate_tcp_port("VNCPort", s->vnc_port, true, errp);
+    if (r == 0)
+        r = svc_validate_vnc_address(s->vnc_address, errp);
+    if (r == 0)
+        r = svc_validate_vnc_password(s->vnc_password, errp);
     return r;
 }
 
@@ -355,8 +467,12 @@ static int validate_identity(const struct svc_machine_settings *s, svc_error **e
     if (r == 0 && !svc_machine_state_persistent(s->state))
         r = invalid(errp, "state: %s cannot be stored; allowed PoweredOff, Saved, Aborted",
                     svc_machine_state_name(s->state));
-    if (r == 0 && s->state == SVC_STATE_SAVED && (!s->state_file || !*s->state_file))
-        r = invalid(errp, "state: Saved needs a stateFile");
+    if (r == 0 && s->state == SVC_STATE_SAVED && !s->state_file)
+        r = invalid(errp, "stateFile: a Saved machine needs one");
+    if (r == 0 && s->state_file &&
+        (s->state_file[0] == '/' || strstr(s->state_file, "..") || strchr(s->state_file, '\\')))
+        r = invalid(errp, "stateFile: '%s'; allowed a path inside the machine folder",
+                    s->state_file);
     if (r == 0 && !svc_uuid_is_null(&s->current_snapshot) && !svc_uuid_valid(s->current_snapshot.s))
         r = invalid(errp, "currentSnapshot: not a uuid");
     return r;
@@ -372,15 +488,13 @@ int svc_settings_validate(const struct svc_machine_settings *s, svc_error **errp
     if (r == 0)
         r = svc_validate_vram(s->vram_mib, errp);
     if (r == 0)
-        r = validate_boot(s, errp);
+        r = svc_validate_boot_order(s->boot_order, s->n_boot, errp);
     if (r == 0)
         r = validate_firmware(s, errp);
     if (r == 0)
-        r = svc_validate_vnc_port(s->vnc_port, errp);
+        r = validate_vnc(s, errp);
     if (r == 0)
-        r = svc_validate_vnc_password(s->vnc_password, errp);
-    for (unsigned i = 0; i < SVC_SERIAL_SLOTS && r == 0; i++)
-        r = svc_validate_serial(i, &s->serial[i], errp);
+        r = validate_serial_ports(s, errp);
     if (r == 0)
         r = svc_validate_controllers(s, errp);
     return r;

@@ -195,17 +195,37 @@ int svc_xml_get_str(const char *file, const xmlNode *node, const char *name, boo
 }
 
 int svc_xml_get_enum(const char *file, const xmlNode *node, const char *name, bool required,
-                     int (*from_name)(const char *), const char *names, int *ret, svc_error **errp)
+                     const struct svc_enum_table *t, int *ret, svc_error **errp)
 {
     int r;
     const char *v = missing_or(file, node, name, required, &r, errp);
     if (!v)
         return r;
-    int e = from_name(v);
-    if (e < 0)
+    int e = svc_enum_value(t, v);
+    if (e < 0) {
+        char list[160];
         return svc_xml_fail(errp, file, node, "<%s %s=\"%.32s\">: unknown value; allowed %s",
-                            (const char *)node->name, name, v, names);
+                            (const char *)node->name, name, v,
+                            svc_enum_list(t, list, sizeof(list)));
+    }
     *ret = e;
+    return 0;
+}
+
+int svc_xml_get_i64(const char *file, const xmlNode *node, const char *name, bool required,
+                    int64_t *ret, svc_error **errp)
+{
+    int r;
+    const char *v = missing_or(file, node, name, required, &r, errp);
+    if (!v)
+        return r;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || !*v || *end || *v == ' ' || *v == '+')
+        return svc_xml_fail(errp, file, node, "<%s %s=\"%.32s\">: not a number",
+                            (const char *)node->name, name, v);
+    *ret = n;
     return 0;
 }
 
@@ -257,6 +277,13 @@ void svc_xml_set_hex(xmlNode *node, const char *name, uint32_t value)
 {
     char buf[16];
     snprintf(buf, sizeof(buf), "0x%x", value);
+    xmlNewProp(node, (const xmlChar *)name, (const xmlChar *)buf);
+}
+
+void svc_xml_set_i64(xmlNode *node, const char *name, int64_t value)
+{
+    char buf[24];
+    snprintf(buf, sizeof(buf), "%lld", (long long)value);
     xmlNewProp(node, (const xmlChar *)name, (const xmlChar *)buf);
 }
 

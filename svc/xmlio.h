@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "svc/enums.h"
 #include "svc/error.h"
 
 /* Parse len bytes of `file` (a name for messages). On failure returns NULL and sets an
@@ -40,9 +41,12 @@ int svc_xml_get_bool(const char *file, const xmlNode *node, const char *name, bo
 /* *ret is replaced by a copy (NULL for ""). */
 int svc_xml_get_str(const char *file, const xmlNode *node, const char *name, bool required,
                     char **ret, svc_error **errp);
-/* Look the value up with from_name; `names` lists the allowed values for the message. */
+/* Look the value up by name in the enum table t. */
 int svc_xml_get_enum(const char *file, const xmlNode *node, const char *name, bool required,
-                     int (*from_name)(const char *), const char *names, int *ret, svc_error **errp);
+                     const struct svc_enum_table *t, int *ret, svc_error **errp);
+/* A signed 64-bit decimal number. */
+int svc_xml_get_i64(const char *file, const xmlNode *node, const char *name, bool required,
+                    int64_t *ret, svc_error **errp);
 
 /* The concatenated text content of node (heap, NULL for empty) in *ret. */
 int svc_xml_get_text(const xmlNode *node, char **ret);
@@ -57,6 +61,7 @@ void svc_xml_set_str(xmlNode *node, const char *name, const char *value);
 void svc_xml_set_u32(xmlNode *node, const char *name, uint32_t value);
 void svc_xml_set_hex(xmlNode *node, const char *name, uint32_t value);
 void svc_xml_set_bool(xmlNode *node, const char *name, bool value);
+void svc_xml_set_i64(xmlNode *node, const char *name, int64_t value);
 
 /* Serialise doc (indented, UTF-8) into a heap buffer. Returns 0 or -ENOMEM. */
 int svc_xml_dump(xmlDoc *doc, char **ret_data, size_t *ret_len);

@@ -73,8 +73,8 @@ typedef struct fpu_operand {
     int seg;         /* segment register of the memory operand (CPU_SEG_*) */
     uint32_t offset; /* effective offset within seg */
     bool opsize32;   /* operand size: selects 16/32-bit FSTENV/FSAVE layouts */
-    bool pmode;      /* protected-mode (vs real/v86) FSTENV/FSAVE layouts */
-    uint16_t cs;     /* CS:EIP of the instruction, for FIP/FCS */
+    bool pmode;      /* protected mode and not virtual-8086: selects FSTENV/FSAVE layouts */
+    uint16_t cs;     /* CS:EIP of the instruction's first byte (prefixes included): FCS/FIP */
     uint32_t eip;
     uint16_t ds;     /* selector of the operand's segment, for FDS */
     uint32_t eflags; /* in: current EFLAGS (FCMOVcc); out: ZF/PF/CF with FPU_EXEC_EFLAGS */
@@ -90,7 +90,14 @@ enum {
 };
 
 /* EFLAGS bits used by FCMOVcc and FCOMI. */
-enum { FPU_EFLAGS_CF = 1 << 0, FPU_EFLAGS_PF = 1 << 2, FPU_EFLAGS_ZF = 1 << 6 };
+enum {
+    FPU_EFLAGS_CF = 1 << 0,
+    FPU_EFLAGS_PF = 1 << 2,
+    FPU_EFLAGS_AF = 1 << 4,
+    FPU_EFLAGS_ZF = 1 << 6,
+    FPU_EFLAGS_SF = 1 << 7,
+    FPU_EFLAGS_OF = 1 << 11,
+};
 
 /* FNINIT state (also used at CPU reset, where the hardware sets CW=0x40, which the core
  * applies itself if it wants exact reset values). */

@@ -28,6 +28,10 @@
 %endmacro
 
 main:
+        mov eax, 1
+        cpuid
+        and edx, 1
+        CHECK edx, 1, "cpuid reports an fpu"
         mov eax, cr0
         or eax, 0x20                ; NE: native #MF
         and eax, ~0xE               ; MP, EM, TS clear

@@ -19,36 +19,41 @@ static void fill_everything(struct svc_machine_settings *s)
     s->memory_mib = 3072;
     s->cpu_count = 1;
     s->vram_mib = 256;
-    s->boot_order[0] = SVC_DEVICE_HARD_DISK;
-    s->boot_order[1] = SVC_DEVICE_NETWORK;
-    s->boot_order[2] = SVC_DEVICE_FLOPPY;
-    s->boot_order[3] = SVC_DEVICE_DVD;
-    s->firmware = SVC_FIRMWARE_KERNEL;
+    s->boot_order[0] = SVC_BOOT_HARD_DISK;
+    s->boot_order[1] = SVC_BOOT_DVD;
+    s->n_boot = 2;
+    s->firmware = SVC_FIRMWARE_MULTIBOOT;
     s->bios_path = strdup("/usr/share/seabios/bios-256k.bin");
     s->kernel_path = strdup("/boot/vmlinuz test");
     s->initrd_path = strdup("/boot/initrd.img");
-    s->kernel_cmdline = strdup("console=ttyS0 root=/dev/sda1 quiet a=\"b c\" &x");
+    s->kernel_cmdline = strdup("console=ttyS0 root=/dev/sda1 quiet a=\"b c\" &x\t<y>");
     s->vnc_enabled = true;
     s->vnc_port = 5901;
+    free(s->vnc_address);
+    s->vnc_address = strdup("::1");
     s->vnc_password = strdup("s3cr&t<");
-    s->serial[0] = (struct svc_serial_port){SVC_SERIAL_FILE, strdup("/tmp/com1.log"), 0, 4, 0x3f8};
-    s->serial[1] = (struct svc_serial_port){SVC_SERIAL_UNIX, strdup("/tmp/com2.sock"), 0, 3, 0x2f8};
-    s->serial[2] = (struct svc_serial_port){SVC_SERIAL_TCP, NULL, 65535, 5, 0x3e8};
-    s->serial[3] = (struct svc_serial_port){SVC_SERIAL_PTY, NULL, 0, 11, 0x100};
-    s->n_controllers = 2;
-    s->controllers = calloc(2, sizeof(*s->controllers));
-    s->controllers[0] = (struct svc_storage_controller){strdup("IDE"), SVC_BUS_IDE, 2, NULL, 2};
+    s->serial[0] =
+        (struct svc_serial_port){true, SVC_PORT_FILE, strdup("/tmp/com1.log"), true, 0, 4, 0x3f8};
+    s->serial[1] = (struct svc_serial_port){
+        true, SVC_PORT_UNIX_SOCKET, strdup("/tmp/com2.sock"), false, 0, 3, 0x2f8};
+    s->serial[2] = (struct svc_serial_port){true, SVC_PORT_TCP_SERVER, NULL, true, 65535, 5, 0x3e8};
+    s->serial[3] = (struct svc_serial_port){false, SVC_PORT_PTY, NULL, true, 1024, 11, 0x100};
+    s->n_controllers = 1;
+    s->controllers = calloc(1, sizeof(*s->controllers));
+    s->controllers[0] = (struct svc_storage_controller){
+        strdup("IDE Ctl"), SVC_BUS_IDE, SVC_CONTROLLER_PIIX3, false, NULL, 2};
     s->controllers[0].attachments = calloc(2, sizeof(struct svc_attachment));
     s->controllers[0].attachments[0] = (struct svc_attachment){0, 0, SVC_DEVICE_HARD_DISK, {""}};
     strcpy(s->controllers[0].attachments[0].medium.s, "0123abcd-0000-4000-8000-00000000000a");
     s->controllers[0].attachments[1] = (struct svc_attachment){1, 1, SVC_DEVICE_DVD, {""}};
-    s->controllers[1] = (struct svc_storage_controller){strdup("SATA"), SVC_BUS_SATA, 30, NULL, 0};
     s->state = SVC_STATE_SAVED;
+    s->last_state_change_ms = 1764000000123;
     s->state_file = strdup("Snapshots/saved.vsav");
     strcpy(s->current_snapshot.s, "0123abcd-0000-4000-8000-00000000000b");
     s->snapshots_xml = strdup("<Snapshots><Snapshot uuid=\"0123abcd-0000-4000-8000-00000000000b\" "
                               "name=\"first\"><Extra x=\"1\"/></Snapshot></Snapshots>");
-    ck_assert_int_eq(svc_settings_validate(s, NULL), 0);
+    svc_error *err = NULL;
+    ck_assert_msg(svc_settings_validate(s, &err) == 0, "%s", err ? err->message : "");
 }
 
 START_TEST(round_trip_every_setting)
@@ -61,7 +66,8 @@ START_TEST(round_trip_every_setting)
     ck_assert_int_eq(svc_machine_settings_save(path, &a, &err), 0);
     ck_assert_ptr_null(err);
     char *note = NULL;
-    ck_assert_int_eq(svc_machine_settings_load(path, &b, &note, &err), 0);
+    int r = svc_machine_settings_load(path, &b, &note, &err);
+    ck_assert_msg(r == 0, "%s", err ? err->message : "");
     ck_assert_ptr_null(note);
     ck_assert_str_eq(a.snapshots_xml, b.snapshots_xml);
     ck_assert_str_eq(a.description, b.description);
@@ -69,17 +75,23 @@ START_TEST(round_trip_every_setting)
     /* spot checks independent of svc_settings_equal */
     ck_assert_str_eq(b.name, "Ünïcode VM 1");
     ck_assert_str_eq(b.description, "line one\n\tline two <&> \"quoted\"");
-    ck_assert_str_eq(b.kernel_cmdline, "console=ttyS0 root=/dev/sda1 quiet a=\"b c\" &x");
+    ck_assert_str_eq(b.kernel_cmdline, "console=ttyS0 root=/dev/sda1 quiet a=\"b c\" &x\t<y>");
     ck_assert_uint_eq(b.memory_mib, 3072);
     ck_assert_uint_eq(b.vram_mib, 256);
-    ck_assert_int_eq(b.boot_order[1], SVC_DEVICE_NETWORK);
-    ck_assert_int_eq(b.firmware, SVC_FIRMWARE_KERNEL);
+    ck_assert_uint_eq(b.n_boot, 2);
+    ck_assert_int_eq(b.boot_order[1], SVC_BOOT_DVD);
+    ck_assert_int_eq(b.firmware, SVC_FIRMWARE_MULTIBOOT);
     ck_assert_str_eq(b.vnc_password, "s3cr&t<");
-    ck_assert_uint_eq(b.serial[2].tcp_port, 65535);
+    ck_assert_str_eq(b.vnc_address, "::1");
+    ck_assert_uint_eq(b.serial[2].port, 65535);
     ck_assert_uint_eq(b.serial[3].irq, 11);
     ck_assert_uint_eq(b.serial[3].io_base, 0x100);
-    ck_assert_int_eq(b.serial[1].mode, SVC_SERIAL_UNIX);
-    ck_assert_uint_eq(b.n_controllers, 2);
+    ck_assert(!b.serial[3].enabled);
+    ck_assert_int_eq(b.serial[1].mode, SVC_PORT_UNIX_SOCKET);
+    ck_assert(!b.serial[1].server);
+    ck_assert_uint_eq(b.n_controllers, 1);
+    ck_assert(!b.controllers[0].bootable);
+    ck_assert_int_eq(b.last_state_change_ms, 1764000000123);
     ck_assert_str_eq(b.controllers[0].attachments[0].medium.s,
                      "0123abcd-0000-4000-8000-00000000000a");
     ck_assert_int_eq(b.state, SVC_STATE_SAVED);
@@ -119,6 +131,11 @@ START_TEST(defaults_round_trip)
     ck_assert(svc_settings_equal(&a, &b));
     ck_assert_int_eq(b.serial[1].io_base, 0x2f8);
     ck_assert_int_eq(b.serial[1].irq, 3);
+    ck_assert_uint_eq(b.memory_mib, 64); /* Other's recommended RAM */
+    ck_assert_uint_eq(b.n_boot, 2);
+    ck_assert_int_eq(b.boot_order[0], SVC_BOOT_DVD);
+    ck_assert_str_eq(b.vnc_address, "127.0.0.1");
+    ck_assert(!b.vnc_enabled && !b.serial[0].enabled);
     svc_settings_clear(&a);
     svc_settings_clear(&b);
     svc_test_rmtree(dir);
@@ -147,7 +164,7 @@ static char *parse_error(const char *body)
         return NULL;
     }
     ck_assert_ptr_nonnull(err);
-    ck_assert_int_eq(err->code, SVC_E_XML_ERROR);
+    ck_assert_str_eq(svc_result_name(err->code), "XMLError");
     char *msg = strdup(err->message);
     svc_error_free(err);
     return msg;
@@ -193,18 +210,33 @@ START_TEST(malformed_files_name_line_and_problem)
                  "<Memory> appears twice");
     expect_error(HW_OK "<Hardware/></VireoMachine>", "<Hardware> appears twice");
     expect_error("<Hardware><Memory size=\"64\"/><CPU count=\"1\"/>"
-                 "<SerialPort slot=\"5\" mode=\"Off\"/></Hardware></VireoMachine>",
-                 "out of range; allowed 1..4");
+                 "<SerialPort slot=\"4\" enabled=\"false\" mode=\"Disconnected\"/>"
+                 "</Hardware></VireoMachine>",
+                 "out of range; allowed 0..3");
     expect_error("<Hardware><Memory size=\"64\"/><CPU count=\"1\"/>"
-                 "<SerialPort slot=\"1\" mode=\"Telepathy\"/></Hardware></VireoMachine>",
-                 "unknown value; allowed Off, File, Unix, TCP, Pty");
+                 "<SerialPort slot=\"1\" enabled=\"true\" mode=\"Telepathy\"/></Hardware>"
+                 "</VireoMachine>",
+                 "unknown value; allowed Disconnected, File, UnixSocket, TCPServer, Pty, Stdio");
     expect_error("<Hardware><Memory size=\"64\"/><CPU count=\"1\"/>"
-                 "<SerialPort slot=\"1\" mode=\"TCP\"/></Hardware></VireoMachine>",
-                 "serialPort 1 tcpPort: 0 is out of range; allowed 1..65535");
-    expect_error(HW_OK "<StorageControllers><StorageController name=\"IDE\" bus=\"IDE\" "
-                       "portCount=\"2\"><AttachedDevice port=\"2\" device=\"0\" type=\"DVD\"/>"
+                 "<SerialPort slot=\"1\" enabled=\"true\" mode=\"TCPServer\"/></Hardware>"
+                 "</VireoMachine>",
+                 "serialPort 1 port: must be set for mode TCPServer; allowed 1024..65535");
+    expect_error("<Hardware><Memory size=\"64\"/><CPU count=\"1\"/>"
+                 "<SerialPort slot=\"0\" enabled=\"true\" mode=\"Pty\"/>"
+                 "<SerialPort slot=\"2\" enabled=\"true\" mode=\"Pty\" ioBase=\"0x3f8\"/>"
+                 "</Hardware></VireoMachine>",
+                 "serialPort 2 IOBase: 0x3f8 is used by serial port 0 too");
+    expect_error(HW_OK "<StorageControllers><StorageController name=\"IDE\" bus=\"IDE\">"
+                       "<AttachedDevice port=\"2\" device=\"0\" type=\"DVD\"/>"
                        "</StorageController></StorageControllers></VireoMachine>",
-                 "port 2 is out of range; allowed 0..1");
+                 "controllerPort: 2 is out of range for 'IDE'; allowed 0..1");
+    expect_error("<Hardware><Memory size=\"64\"/><CPU count=\"1\"/><Boot>"
+                 "<Order position=\"1\" device=\"DVD\"/><Order position=\"3\" device=\"HardDisk\"/>"
+                 "</Boot></Hardware></VireoMachine>",
+                 "positions must run 1..n without gaps");
+    expect_error("<Hardware><Memory size=\"64\"/><CPU count=\"1\"/>"
+                 "<Firmware type=\"LinuxKernel\"/></Hardware></VireoMachine>",
+                 "kernelPath: must be set for LinuxKernel firmware");
 }
 END_TEST
 

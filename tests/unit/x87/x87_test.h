@@ -11,5 +11,7 @@ extern uint8_t x87_test_mem[X87_TEST_MEM_SIZE];
 extern unsigned x87_test_writes;
 
 TCase *x87_tcase_basic(void);
+TCase *x87_tcase_diff(void);
+TCase *x87_tcase_semantics(void);
 
 #endif

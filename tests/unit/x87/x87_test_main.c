@@ -7,6 +7,8 @@ int main(void)
 {
     Suite *s = suite_create("x87");
     suite_add_tcase(s, x87_tcase_basic());
+    suite_add_tcase(s, x87_tcase_semantics());
+    suite_add_tcase(s, x87_tcase_diff());
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -18,15 +18,17 @@ enum {
     X87_CW_MASKS = 0x3F,                                    /* IM..PM */
 };
 
-/* One operation on the host x87. The stub loads b then a (so a is ST0, b ST1), runs one
- * instruction (a memory operand is at mem), and reads back ST0..ST2 with all exceptions
- * masked; sw receives the host status word right after the instruction. */
+/* One operation on the host x87 (x87_host.c). The stub loads b then a (so a is ST0, b
+ * ST1), runs one instruction (a memory operand is at mem), and reads back ST0 (and ST1 for
+ * the instructions that push a second result). */
 typedef struct x87_host {
     fpu_reg a, b;
-    uint16_t cw;  /* guest control word */
-    uint16_t cc;  /* guest condition codes, which the instruction may leave alone */
-    uint16_t sw;  /* out */
-    fpu_reg r[3]; /* out: host ST0..ST2 */
+    uint16_t cw;       /* guest control word */
+    uint16_t cc;       /* guest condition codes (full stubs start from them) */
+    uint16_t stale_ok; /* flags the host may still have set from earlier stubs */
+    uint16_t sw;       /* out: host status word right after the instruction */
+    uint16_t ccmask;   /* out: the condition codes sw defines */
+    fpu_reg r[2];      /* out: host ST0, ST1 */
     uint8_t mem[16] __attribute__((aligned(16)));
 } x87_host;
 
@@ -76,7 +78,15 @@ static inline fpu_reg *x87_st(fpu *f, unsigned i)
 }
 
 /* The tag a non-empty register with this content gets. */
-unsigned x87_classify(const fpu_reg *r);
+static inline unsigned x87_classify(const fpu_reg *r)
+{
+    unsigned exp = r->sign_exp & 0x7FFF;
+    if (exp == 0x7FFF)
+        return FPU_TAG_SPECIAL; /* infinities, NaNs, pseudo-NaNs */
+    if (exp == 0)
+        return r->mant == 0 ? FPU_TAG_ZERO : FPU_TAG_SPECIAL; /* (pseudo-)denormals */
+    return (r->mant >> 63) ? FPU_TAG_VALID : FPU_TAG_SPECIAL; /* unnormals are special */
+}
 
 static inline void x87_write(fpu *f, unsigned i, fpu_reg v)
 {
@@ -119,8 +129,12 @@ bool x87_overflow(fpu *f);
 void x87_host_run(fpu *f, x87_host_fn *fn, x87_host *h);
 /* True when the host raised an unmasked exception among `blocking`. */
 bool x87_blocked(const fpu *f, const x87_host *h, unsigned blocking);
-/* Zero a host block (operands default to +0.0). */
-void x87_host_init(x87_host *h);
+/* Prepare a host block: operands default to +0.0; mem is left for the caller. */
+static inline void x87_host_init(x87_host *h)
+{
+    h->a = (fpu_reg){0};
+    h->b = (fpu_reg){0};
+}
 /* Merge the host's flags and condition codes into f. Returns true when an unmasked
  * exception among `blocking` (e.g. IE|DE|ZE) occurred: the destination must stay unchanged. */
 bool x87_merge(fpu *f, const x87_host *h, unsigned blocking);
@@ -139,5 +153,8 @@ int x87_store_mem(x87_ctx *x, uint8_t op, unsigned r, bool pop);
 int x87_env_op(x87_ctx *x, uint8_t op, unsigned r);
 int x87_d9_reg(x87_ctx *x, uint8_t modrm);
 int x87_reg_misc(x87_ctx *x, uint8_t op, uint8_t modrm);
+int x87_fnstsw_ax(x87_ctx *x);
+int x87_fconst(fpu *f, x87_host_fn *fn);
+int x87_func(fpu *f, uint8_t modrm);
 
 #endif

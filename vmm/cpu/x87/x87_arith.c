@@ -11,13 +11,17 @@ static bool x87_is_compare(unsigned r)
     return r == X87_R_COM || r == X87_R_COMP;
 }
 
-/* Masked response for an empty operand: an unordered compare or an indefinite result. */
-static void x87_arith_empty(fpu *f, unsigned r, unsigned dest)
+/* Stack underflow: a compare reports "unordered" even when IE is unmasked; otherwise the
+ * masked response is an indefinite result. Returns true when the instruction goes on (to
+ * pop), i.e. IE is masked. */
+static bool x87_arith_empty(fpu *f, unsigned r, unsigned dest)
 {
+    bool masked = x87_underflow(f);
     if (x87_is_compare(r))
         f->sw |= FPU_SW_C0 | FPU_SW_C2 | FPU_SW_C3;
-    else
+    else if (masked)
         x87_write(f, dest, x87_indefinite());
+    return masked;
 }
 
 /* Memory operand sizes of D8 (m32fp), DA (m32int), DC (m64fp), DE (m16int). */
@@ -34,9 +38,8 @@ int x87_arith_mem(x87_ctx *x, uint8_t op, unsigned r)
     x87_host_init(&h);
     cpu_fpu_read(x->c, x->o->seg, x->o->offset, h.mem, x87_arith_mem_len(op));
     if (x87_empty(f, 0)) {
-        if (!x87_underflow(f))
+        if (!x87_arith_empty(f, r, 0))
             return FPU_EXEC_DONE;
-        x87_arith_empty(f, r, 0);
     } else {
         h.a = *x87_st(f, 0);
         x87_host_run(f, x87_host_mem(op, r), &h);
@@ -69,9 +72,8 @@ int x87_arith_reg(x87_ctx *x, uint8_t op, unsigned r, unsigned i)
     unsigned hr = (op == 0xD8 || cmp || r < 4) ? r : r ^ 1;
     unsigned pops = x87_arith_pops(op, r);
     if (x87_empty(f, 0) || x87_empty(f, i)) {
-        if (!x87_underflow(f))
+        if (!x87_arith_empty(f, r, dest))
             return FPU_EXEC_DONE;
-        x87_arith_empty(f, r, dest);
     } else {
         x87_host h;
         x87_host_init(&h);

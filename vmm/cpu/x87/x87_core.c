@@ -2,8 +2,6 @@
  * stubs (x87_host.c). */
 #include "vmm/cpu/x87/x87.h"
 
-#include <string.h>
-
 void fpu_init(fpu *f)
 {
     /* FNINIT: CW 0x37F, SW 0, all tags empty, pointers and opcode cleared. Register contents
@@ -19,16 +17,6 @@ void fpu_init(fpu *f)
 bool fpu_error_pending(const fpu *f)
 {
     return (f->sw & FPU_SW_ES) != 0;
-}
-
-unsigned x87_classify(const fpu_reg *r)
-{
-    unsigned exp = r->sign_exp & 0x7FFF;
-    if (exp == 0x7FFF)
-        return FPU_TAG_SPECIAL; /* infinities, NaNs, pseudo-NaNs */
-    if (exp == 0)
-        return r->mant == 0 ? FPU_TAG_ZERO : FPU_TAG_SPECIAL; /* (pseudo-)denormals */
-    return (r->mant >> 63) ? FPU_TAG_VALID : FPU_TAG_SPECIAL; /* unnormals are special */
 }
 
 void x87_update_es(fpu *f)
@@ -66,6 +54,9 @@ void x87_host_run(fpu *f, x87_host_fn *fn, x87_host *h)
 {
     h->cw = f->cw;
     h->cc = f->sw & X87_CC;
+    /* Host flags left from earlier stubs are harmless if the guest has them too (they are
+     * sticky) and masks them (no spurious trap on the host). */
+    h->stale_ok = f->sw & f->cw & X87_FLAGS;
     fn(h);
 }
 
@@ -77,12 +68,7 @@ bool x87_blocked(const fpu *f, const x87_host *h, unsigned blocking)
 bool x87_merge(fpu *f, const x87_host *h, unsigned blocking)
 {
     bool blocked = x87_blocked(f, h, blocking);
-    f->sw = (uint16_t)((f->sw & ~X87_CC) | (h->sw & X87_CC));
+    f->sw = (uint16_t)((f->sw & ~h->ccmask) | (h->sw & h->ccmask));
     x87_raise(f, h->sw & X87_FLAGS);
     return blocked;
-}
-
-void x87_host_init(x87_host *h)
-{
-    memset(h, 0, sizeof(*h));
 }

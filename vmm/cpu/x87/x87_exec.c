@@ -97,10 +97,10 @@ int fpu_exec(struct cpu *c, fpu *f, uint8_t op, uint8_t modrm, fpu_operand *oper
     if (modrm < 0xC0)
         return x87_exec_mem(&x, op, (modrm >> 3) & 7);
     switch (op) {
-    case 0xD8: return x87_arith_reg(&x, op, (modrm >> 3) & 7, modrm & 7);
-    case 0xD9: return x87_d9_reg(&x, modrm);
+    case 0xD8:
     case 0xDC:
     case 0xDE: return x87_arith_reg(&x, op, (modrm >> 3) & 7, modrm & 7);
+    case 0xD9: return x87_d9_reg(&x, modrm);
     default: return x87_reg_misc(&x, op, modrm);
     }
 }

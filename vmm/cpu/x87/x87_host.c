@@ -2,11 +2,25 @@
  * instruction of the host, with the guest's control word (precision, rounding and exception
  * masks) loaded, so that results, flags and condition codes are bit-exact.
  *
- * Each stub is one asm block that leaves the host x87 as it found it: the caller's control
- * word is saved and restored (it is callee-saved in the SysV ABI) and the stack is emptied.
+ * Each stub is one asm block. It loads b then a (ST1, ST0), runs the instruction, stores
+ * the status word, reads back `nread` registers and frees the rest, and restores the
+ * caller's control word (callee-saved in the SysV ABI). The host stack is left empty (its
+ * TOP may move, which nothing depends on). b being loaded too means the stack never
+ * underflows while reading back, which would cost a slow microcode assist.
+ *
  * The guest's unmasked exceptions are unmasked on the host too, which gives the hardware's
- * unmasked responses (no store, wrapped exponents); the pending host exception is cleared
- * by FNSTSW/FNCLEX, which do not wait, before any waiting instruction can trap. */
+ * unmasked responses (no store, wrapped exponents). When the instruction left an exception
+ * pending (ES), or raised a flag the caller's control word does not mask, FNCLEX (which does
+ * not wait) clears the flags before the caller's control word is reloaded.
+ *
+ * Flags and condition codes. FNCLEX is slow (16 ns on the machine this was measured on), so
+ * the fast stubs do not clear the host's sticky flags: they only require, before loading
+ * the guest's control word, that every flag still set on the host is also set in the guest
+ * and masked there (`h->stale_ok`), else they FNCLEX first. The flags read afterwards are
+ * then exactly what the guest's sticky flags become. Condition codes cannot be loaded
+ * cheaply, so the fast stubs serve instructions whose written condition codes are known
+ * (h->ccmask); the others (FXAM and the D9 F0..FF functions) use full stubs that load a
+ * whole environment (FLDENV) holding the guest's condition codes. */
 #include "vmm/cpu/x87/x87.h"
 
 #include <stddef.h>
@@ -20,36 +34,77 @@ struct x87_host_env {
     uint32_t cw, sw, tw, fip, fcs_fop, fdp, fds;
 };
 
-static const uint16_t x87_host_masked_cw = 0x037F;
+#define X87_READ0 ""
+#define X87_READ1 "fstpt %[r0]\n\t"
+#define X87_READ2 "fstpt %[r0]\n\tfstpt %[r1]\n\t"
 
-/* STUB(name, insn): load b and a, run insn (bytes), read back ST0..ST2. */
-#define X87_STUB(name, insn)                                                                       \
+/* The part after the instruction: status word, pending exception, results, cleanup. */
+#define X87_TAIL(nread)                                                                            \
+    "fnstsw %%ax\n\t"                                                                              \
+    "movw %%ax, %[sw]\n\t"                                                                         \
+    "movzwl %[save], %%edx\n\t"                                                                    \
+    "notl %%edx\n\t"                                                                               \
+    "andl $0x3F, %%edx\n\t"                                                                        \
+    "orl $0x80, %%edx\n\t"                                                                         \
+    "testw %%dx, %%ax\n\t"                                                                         \
+    "jz 2f\n\t"                                                                                    \
+    "fnclex\n"                                                                                     \
+    "2:\n\t"                                                                                       \
+    "fldcw %[save]\n\t" X87_READ##nread "ffree %%st(0)\n\t"                                        \
+                                        "ffree %%st(1)\n\t"                                        \
+                                        "ffree %%st(2)"
+
+#define X87_OUTS                                                                                   \
+    [save] "=&m"(save), [sw] "=m"(h->sw), [r0] "=m"(h->r[0]), [r1] "=m"(h->r[1]), "+m"(h->mem)
+#define X87_CLOBBERS                                                                               \
+    "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "ax", "dx", "memory"
+
+/* Fast stub: condition codes in `ccm` come from the host, the others stay the guest's. */
+#define X87_FAST(name, insn, nread, ccm)                                                           \
+    static void name(x87_host *h)                                                                  \
+    {                                                                                              \
+        uint16_t save, cw = (uint16_t)((h->cw & 0x1F3Fu) | 0x40u);                                 \
+        uint16_t stale_bad = (uint16_t)(0x3F & ~h->stale_ok);                                      \
+        h->ccmask = (ccm);                                                                         \
+        __asm__ volatile("fnstcw %[save]\n\t"                                                      \
+                         "fnstsw %%ax\n\t"                                                         \
+                         "testw %[bad], %%ax\n\t"                                                  \
+                         "jz 1f\n\t"                                                               \
+                         "fnclex\n"                                                                \
+                         "1:\n\t"                                                                  \
+                         "fldcw %[cw]\n\t"                                                         \
+                         "fldt %[b]\n\t"                                                           \
+                         "fldt %[a]\n\t" insn "\n\t" X87_TAIL(nread)                               \
+                         : X87_OUTS                                                                \
+                         : [cw] "m"(cw), [bad] "r"(stale_bad), [a] "m"(h->a), [b] "m"(h->b),       \
+                           "S"(h->mem)                                                             \
+                         : X87_CLOBBERS);                                                          \
+    }
+
+/* Full stub: FLDENV with the guest's control word and condition codes, flags clear. */
+#define X87_FULL(name, insn, nread)                                                                \
     static void name(x87_host *h)                                                                  \
     {                                                                                              \
         struct x87_host_env env = {.cw = (h->cw & 0x1F3Fu) | 0x40u, .sw = h->cc, .tw = 0xFFFF};    \
         uint16_t save;                                                                             \
-        __asm__ volatile(                                                                          \
-            "fnstcw %[save]\n\t"                                                                   \
-            "fldenv %[env]\n\t"                                                                    \
-            "fldt %[b]\n\t"                                                                        \
-            "fldt %[a]\n\t" insn "\n\t"                                                            \
-            "fnstsw %[sw]\n\t"                                                                     \
-            "fnclex\n\t"                                                                           \
-            "fldcw %[masked]\n\t"                                                                  \
-            "fstpt %[r0]\n\t"                                                                      \
-            "fstpt %[r1]\n\t"                                                                      \
-            "fstpt %[r2]\n\t"                                                                      \
-            "fninit\n\t"                                                                           \
-            "fldcw %[save]"                                                                        \
-            : [save] "=&m"(save), [sw] "=m"(h->sw), [r0] "=m"(h->r[0]), [r1] "=m"(h->r[1]),        \
-              [r2] "=m"(h->r[2]), "+m"(h->mem)                                                     \
-            : [env] "m"(env), [a] "m"(h->a), [b] "m"(h->b), [masked] "m"(x87_host_masked_cw),      \
-              "S"(h->mem)                                                                          \
-            : "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)", "memory");      \
+        h->ccmask = X87_CC;                                                                        \
+        __asm__ volatile("fnstcw %[save]\n\t"                                                      \
+                         "fldenv %[env]\n\t"                                                       \
+                         "fldt %[b]\n\t"                                                           \
+                         "fldt %[a]\n\t" insn "\n\t" X87_TAIL(nread)                               \
+                         : X87_OUTS                                                                \
+                         : [env] "m"(env), [a] "m"(h->a), [b] "m"(h->b), "S"(h->mem)               \
+                         : X87_CLOBBERS);                                                          \
     }
 
+enum { CC_C1 = FPU_SW_C1, CC_ALL = X87_CC };
+
 /* Memory forms address [rsi]: ModRM mod=00 rm=110. */
-#define X87_MEM(op, r) X87_STUB(x87_m_##op##_##r, ".byte 0x" #op ", 0x06 + 8 * " #r)
+#define X87_MEM_INSN(op, r) ".byte 0x" #op ", 0x06 + 8 * " #r
+/* Loads read back the pushed value, stores nothing, arithmetic ST0; compares set all CCs. */
+#define X87_MEM(op, r)                                                                             \
+    X87_FAST(x87_m_##op##_##r, X87_MEM_INSN(op, r), 1, ((r) == 2 || (r) == 3) ? CC_ALL : CC_C1)
+#define X87_STORE(op, r) X87_FAST(x87_m_##op##_##r, X87_MEM_INSN(op, r), 0, CC_C1)
 #define X87_MEM_ALL(op)                                                                            \
     X87_MEM(op, 0)                                                                                 \
     X87_MEM(op, 1)                                                                                 \
@@ -60,19 +115,19 @@ X87_MEM_ALL(DC)
 X87_MEM_ALL(DA)
 X87_MEM_ALL(DE)
 X87_MEM(D9, 0)
-X87_MEM(D9, 2)
+X87_STORE(D9, 2)
 X87_MEM(DB, 0)
-X87_MEM(DB, 2)
+X87_STORE(DB, 2)
 X87_MEM(DB, 5)
-X87_MEM(DB, 7)
+X87_STORE(DB, 7)
 X87_MEM(DD, 0)
-X87_MEM(DD, 2)
+X87_STORE(DD, 2)
 X87_MEM(DF, 0)
-X87_MEM(DF, 2)
+X87_STORE(DF, 2)
 X87_MEM(DF, 4)
 X87_MEM(DF, 5)
-X87_MEM(DF, 6)
-X87_MEM(DF, 7)
+X87_STORE(DF, 6)
+X87_STORE(DF, 7)
 
 #define ROW(op)                                                                                    \
     {                                                                                              \
@@ -97,7 +152,8 @@ x87_host_fn *x87_host_mem(uint8_t op, unsigned r)
 }
 
 /* D8 C1+8r: ST0 = ST0 op ST1 (or compare ST0 with ST1). */
-#define X87_ARITH(r) X87_STUB(x87_a_##r, ".byte 0xD8, 0xC1 + 8 * " #r)
+#define X87_ARITH(r)                                                                               \
+    X87_FAST(x87_a_##r, ".byte 0xD8, 0xC1 + 8 * " #r, 1, ((r) == 2 || (r) == 3) ? CC_ALL : CC_C1)
 X87_ARITH(0)
 X87_ARITH(1)
 X87_ARITH(2)
@@ -116,7 +172,7 @@ x87_host_fn *x87_host_arith(unsigned r)
     return x87_host_arith_table[r & 7];
 }
 
-X87_STUB(x87_fucom, ".byte 0xDD, 0xE1")
+X87_FAST(x87_fucom, ".byte 0xDD, 0xE1", 0, CC_ALL)
 
 x87_host_fn *x87_host_fucom(void)
 {
@@ -124,30 +180,32 @@ x87_host_fn *x87_host_fucom(void)
 }
 
 /* The D9 E0..FF group, one stub per valid ModRM. */
-#define X87_D9(m) X87_STUB(x87_d9_##m, ".byte 0xD9, 0x" #m)
-X87_D9(E4) /* FTST */
-X87_D9(E5) /* FXAM */
-X87_D9(E8) /* FLD1 */
-X87_D9(E9) /* FLDL2T */
-X87_D9(EA) /* FLDL2E */
-X87_D9(EB) /* FLDPI */
-X87_D9(EC) /* FLDLG2 */
-X87_D9(ED) /* FLDLN2 */
-X87_D9(EE) /* FLDZ */
-X87_D9(F0) /* F2XM1 */
-X87_D9(F1) /* FYL2X */
-X87_D9(F2) /* FPTAN */
-X87_D9(F3) /* FPATAN */
-X87_D9(F4) /* FXTRACT */
-X87_D9(F5) /* FPREM1 */
-X87_D9(F8) /* FPREM */
-X87_D9(F9) /* FYL2XP1 */
-X87_D9(FA) /* FSQRT */
-X87_D9(FB) /* FSINCOS */
-X87_D9(FC) /* FRNDINT */
-X87_D9(FD) /* FSCALE */
-X87_D9(FE) /* FSIN */
-X87_D9(FF) /* FCOS */
+#define X87_D9_INSN(m)             ".byte 0xD9, 0x" #m
+#define X87_D9_FAST(m, nread, ccm) X87_FAST(x87_d9_##m, X87_D9_INSN(m), nread, ccm)
+#define X87_D9_FULL(m, nread)      X87_FULL(x87_d9_##m, X87_D9_INSN(m), nread)
+X87_D9_FAST(E4, 0, CC_ALL) /* FTST */
+X87_D9_FULL(E5, 0)         /* FXAM */
+X87_D9_FAST(E8, 1, CC_C1)  /* FLD1 */
+X87_D9_FAST(E9, 1, CC_C1)  /* FLDL2T */
+X87_D9_FAST(EA, 1, CC_C1)  /* FLDL2E */
+X87_D9_FAST(EB, 1, CC_C1)  /* FLDPI */
+X87_D9_FAST(EC, 1, CC_C1)  /* FLDLG2 */
+X87_D9_FAST(ED, 1, CC_C1)  /* FLDLN2 */
+X87_D9_FAST(EE, 1, CC_C1)  /* FLDZ */
+X87_D9_FULL(F0, 1)         /* F2XM1 */
+X87_D9_FULL(F1, 1)         /* FYL2X */
+X87_D9_FULL(F2, 2)         /* FPTAN */
+X87_D9_FULL(F3, 1)         /* FPATAN */
+X87_D9_FULL(F4, 2)         /* FXTRACT */
+X87_D9_FULL(F5, 1)         /* FPREM1 */
+X87_D9_FULL(F8, 1)         /* FPREM */
+X87_D9_FULL(F9, 1)         /* FYL2XP1 */
+X87_D9_FULL(FA, 1)         /* FSQRT */
+X87_D9_FULL(FB, 2)         /* FSINCOS */
+X87_D9_FULL(FC, 1)         /* FRNDINT */
+X87_D9_FULL(FD, 1)         /* FSCALE */
+X87_D9_FULL(FE, 1)         /* FSIN */
+X87_D9_FULL(FF, 1)         /* FCOS */
 
 static x87_host_fn *const x87_host_d9_table[32] = {
     [0x04] = x87_d9_E4, [0x05] = x87_d9_E5, [0x08] = x87_d9_E8, [0x09] = x87_d9_E9,

@@ -27,7 +27,8 @@ int x87_load_mem(x87_ctx *x, uint8_t op, unsigned r)
         return FPU_EXEC_DONE;
     }
     x87_host_run(f, x87_host_mem(op, r), &h);
-    /* The load's C1 is 0 (no stack fault); the host reports it that way too. */
+    /* An unmasked IE (SNaN) or DE (denormal) in m32fp/m64fp stops the load: the SDM (vol. 1,
+     * 8.5.2) says TOP stays unchanged. (AMD hosts push the value anyway.) */
     if (x87_merge(f, &h, FPU_SW_IE | FPU_SW_DE))
         return FPU_EXEC_DONE;
     x87_push(f, h.r[0]);
@@ -61,6 +62,7 @@ int x87_store_mem(x87_ctx *x, uint8_t op, unsigned r, bool pop)
     unsigned len = x87_ldst_len(op, r);
     x87_host h;
     x87_host_init(&h);
+    memset(h.mem, 0, sizeof(h.mem)); /* never copy stale host bytes to the guest */
     if (x87_empty(f, 0)) {
         /* The flags change only after the store succeeded: a faulting store restarts. */
         if (!(f->cw & FPU_SW_IE)) {
