@@ -1,4 +1,5 @@
 /* 16550A UART through its ports, and the host backends it talks to. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -6,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "devtest.h"
@@ -335,6 +337,45 @@ START_TEST(test_file_backend_and_bad_specs)
 }
 END_TEST
 
+START_TEST(test_stdio_backend_raw_mode)
+{
+    /* stdin/stdout become a pty for the test, and are put back after it. */
+    int saved_in = dup(0), saved_out = dup(1);
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    ck_assert_int_ge(m, 0);
+    ck_assert_int_eq(grantpt(m), 0);
+    ck_assert_int_eq(unlockpt(m), 0);
+    int sl = open(ptsname(m), O_RDWR | O_NOCTTY);
+    ck_assert_int_ge(sl, 0);
+    ck_assert_int_ge(dup2(sl, 0), 0);
+    ck_assert_int_ge(dup2(sl, 1), 0);
+    struct termios before;
+    ck_assert_int_eq(tcgetattr(0, &before), 0);
+    ck_assert(before.c_lflag & ICANON);
+    chardev *cd = chardev_open("stdio", NULL);
+    ck_assert_ptr_nonnull(cd);
+    struct termios raw;
+    tcgetattr(0, &raw);
+    ck_assert(!(raw.c_lflag & (ICANON | ECHO)));
+    fixture *f = setup_with(cd, -1);
+    ck_assert_int_eq(write(m, "\r", 1), 1); /* Enter arrives as CR, unedited */
+    for (int i = 0; i < 50 && !(reg(f, 5) & 1); i++)
+        pump(cd, 100);
+    ck_assert_uint_eq(reg(f, 0), '\r');
+    teardown(f); /* frees the chardev: the terminal is restored */
+    struct termios after;
+    tcgetattr(0, &after);
+    ck_assert(after.c_lflag & ICANON);
+    ck_assert(after.c_lflag & ECHO);
+    dup2(saved_in, 0);
+    dup2(saved_out, 1);
+    close(saved_in);
+    close(saved_out);
+    close(sl);
+    close(m);
+}
+END_TEST
+
 START_TEST(test_four_ports_and_save_load)
 {
     devtest *t = devtest_new();
@@ -388,6 +429,7 @@ static Suite *uart_suite(void)
     tcase_add_test(tc, test_unix_server_backend);
     tcase_add_test(tc, test_tcp_server_backend);
     tcase_add_test(tc, test_file_backend_and_bad_specs);
+    tcase_add_test(tc, test_stdio_backend_raw_mode);
     tcase_add_test(tc, test_four_ports_and_save_load);
     suite_add_tcase(s, tc);
     return s;
