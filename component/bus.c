@@ -79,7 +79,7 @@ vireo_bus *vireo_bus_open_session(vireo_error **errp)
     const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
 
     if (!addr || !*addr) {
-        vireo_error_set(errp, VIREO_RESULT_DISCONNECTED, VIREO_DBUS_ERROR_DISCONNECTED,
+        vireo_error_set(errp, VIREO_E_DISCONNECTED, VIREO_DBUS_ERROR_DISCONNECTED,
                         "DBUS_SESSION_BUS_ADDRESS is not set");
         return NULL;
     }
@@ -147,7 +147,7 @@ int vireo_bus_request_name(vireo_bus *bus, const char *name, vireo_error **errp)
     if (r < 0)
         return dbus_err_to_vireo(&de, errp, -EIO);
     if (r != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER && r != DBUS_REQUEST_NAME_REPLY_ALREADY_OWNER) {
-        vireo_error_set(errp, VIREO_RESULT_FAILED, VIREO_DBUS_ERROR_FAILED,
+        vireo_error_set(errp, VIREO_E_FAILED, VIREO_DBUS_ERROR_FAILED,
                         "bus name %s is owned by another process", name);
         return -EEXIST;
     }
@@ -229,13 +229,13 @@ int vireo_bus_export(vireo_bus *bus, const char *path, vireo_object *obj, vireo_
     char *copy;
 
     if (!path || !dbus_validate_path(path, NULL) || !obj) {
-        vireo_error_set(errp, VIREO_RESULT_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS,
+        vireo_error_set(errp, VIREO_E_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS,
                         "cannot export at malformed path '%s'", path ? path : "(null)");
         return -EINVAL;
     }
     i = export_index(bus, path, &found);
     if (found) {
-        vireo_error_set(errp, VIREO_RESULT_FAILED, VIREO_DBUS_ERROR_FAILED,
+        vireo_error_set(errp, VIREO_E_FAILED, VIREO_DBUS_ERROR_FAILED,
                         "an object is already exported at %s", path);
         return -EEXIST;
     }
@@ -559,8 +559,8 @@ vireo_subscription *vireo_bus_watch_name_vanished(vireo_bus *bus, const char *na
         /* The name may already be gone: ask the bus once. */
         if (!dbus_bus_name_has_owner(bus->conn, name, NULL)) {
             vireo_subscription_free(s);
-            vireo_error_set(errp, VIREO_RESULT_DISCONNECTED,
-                            "org.freedesktop.DBus.Error.NameHasNoOwner", "%s has no owner", name);
+            vireo_error_set(errp, VIREO_E_DISCONNECTED, "org.freedesktop.DBus.Error.NameHasNoOwner",
+                            "%s has no owner", name);
             return NULL;
         }
     }

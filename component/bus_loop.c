@@ -245,7 +245,7 @@ int vireo_bus_attach_loop(vireo_bus *bus, vireo_loop *loop, vireo_error **errp)
     loop_binding *lb;
 
     if (bus->loop_data) {
-        vireo_error_set(errp, VIREO_RESULT_FAILED, VIREO_DBUS_ERROR_FAILED,
+        vireo_error_set(errp, VIREO_E_FAILED, VIREO_DBUS_ERROR_FAILED,
                         "bus is already attached to a main loop");
         return -EBUSY;
     }

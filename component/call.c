@@ -42,7 +42,7 @@ vireo_call *vireo_call_unref(vireo_call *call)
     if (!call || --call->refs > 0)
         return NULL;
     if (!call->answered)
-        vireo_call_return_errorf(call, VIREO_RESULT_FAILED, VIREO_DBUS_ERROR_FAILED,
+        vireo_call_return_errorf(call, VIREO_E_FAILED, VIREO_DBUS_ERROR_FAILED,
                                  "the implementation of %s did not answer",
                                  dbus_message_get_member(call->msg));
     dbus_message_unref(call->msg);

@@ -95,13 +95,13 @@ static const vireo_member *find_property(vireo_object *obj, const char *iface, c
     const vireo_member *m;
 
     if (!oi) {
-        vireo_error_set(errp, VIREO_RESULT_NOT_SUPPORTED, VIREO_DBUS_ERROR_UNKNOWN_IFACE,
+        vireo_error_set(errp, VIREO_E_NOT_SUPPORTED, VIREO_DBUS_ERROR_UNKNOWN_IFACE,
                         "object has no interface %s", iface);
         return NULL;
     }
     m = vireo_interface_find_member(oi->info, VIREO_MEMBER_PROPERTY, name);
     if (!m)
-        vireo_error_set(errp, VIREO_RESULT_NOT_SUPPORTED, VIREO_DBUS_ERROR_UNKNOWN_PROP,
+        vireo_error_set(errp, VIREO_E_NOT_SUPPORTED, VIREO_DBUS_ERROR_UNKNOWN_PROP,
                         "%s has no property %s", iface, name);
     *ret_iface = oi;
     return m;
@@ -140,7 +140,7 @@ static int props_set(DBusMessage *msg, vireo_object *obj, vireo_error **errp)
     if (!m)
         return -ENOENT;
     if (!(m->flags & VIREO_MEMBER_WRITABLE) || !m->set) {
-        vireo_error_set(errp, VIREO_RESULT_NOT_SUPPORTED, VIREO_DBUS_ERROR_PROP_READ_ONLY,
+        vireo_error_set(errp, VIREO_E_NOT_SUPPORTED, VIREO_DBUS_ERROR_PROP_READ_ONLY,
                         "%s.%s is read-only", iface, name);
         return -EPERM;
     }
@@ -182,7 +182,7 @@ static int props_get_all(DBusMessage *msg, vireo_object *obj, DBusMessage *reply
     if (!dbus_message_get_args(msg, NULL, DBUS_TYPE_STRING, &iface, DBUS_TYPE_INVALID))
         return -EINVAL;
     if (*iface && !vireo_object_find_iface(obj, iface)) {
-        vireo_error_set(errp, VIREO_RESULT_NOT_SUPPORTED, VIREO_DBUS_ERROR_UNKNOWN_IFACE,
+        vireo_error_set(errp, VIREO_E_NOT_SUPPORTED, VIREO_DBUS_ERROR_UNKNOWN_IFACE,
                         "object has no interface %s", iface);
         return -ENOENT;
     }
@@ -204,11 +204,11 @@ static int props_bad_call(DBusMessage *msg, vireo_error **errp)
     const char *member = dbus_message_get_member(msg);
 
     if (strcmp(member, "Get") && strcmp(member, "GetAll") && strcmp(member, "Set")) {
-        vireo_error_set(errp, VIREO_RESULT_NOT_SUPPORTED, VIREO_DBUS_ERROR_UNKNOWN_METHOD,
+        vireo_error_set(errp, VIREO_E_NOT_SUPPORTED, VIREO_DBUS_ERROR_UNKNOWN_METHOD,
                         "no method %s on " IFACE_PROPERTIES, member);
         return -ENOENT;
     }
-    vireo_error_set(errp, VIREO_RESULT_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS,
+    vireo_error_set(errp, VIREO_E_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS,
                     IFACE_PROPERTIES ".%s: wrong signature '%s'", member,
                     dbus_message_get_signature(msg));
     return -EINVAL;

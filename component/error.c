@@ -47,17 +47,17 @@ void vireo_error_set(vireo_error **errp, uint32_t code, const char *name, const 
 int vireo_error_set_errno(vireo_error **errp, int neg_errno, const char *what)
 {
     int e = neg_errno < 0 ? -neg_errno : neg_errno;
-    uint32_t code = VIREO_RESULT_FAILED;
+    uint32_t code = VIREO_E_FAILED;
     const char *name = VIREO_DBUS_ERROR_FAILED;
 
     if (e == EINVAL) {
-        code = VIREO_RESULT_INVALID_ARGS;
+        code = VIREO_E_INVALID_ARGS;
         name = VIREO_DBUS_ERROR_INVALID_ARGS;
     } else if (e == ENOMEM) {
-        code = VIREO_RESULT_NO_MEMORY;
+        code = VIREO_E_NO_MEMORY;
         name = VIREO_DBUS_ERROR_NO_MEMORY;
     } else if (e == ENOSYS || e == EOPNOTSUPP) {
-        code = VIREO_RESULT_NOT_SUPPORTED;
+        code = VIREO_E_NOT_SUPPORTED;
     }
     vireo_error_set(errp, code, name, "%s%s%s", what ? what : "", what ? ": " : "", strerror(e));
     return neg_errno;
@@ -68,14 +68,14 @@ int vireo_error_invalid_arg(vireo_error **errp, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vireo_error_setv(errp, VIREO_RESULT_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS, fmt, ap);
+    vireo_error_setv(errp, VIREO_E_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS, fmt, ap);
     va_end(ap);
     return -EINVAL;
 }
 
 int vireo_error_not_implemented(vireo_error **errp, const char *what)
 {
-    vireo_error_set(errp, VIREO_RESULT_NOT_SUPPORTED, VIREO_DBUS_ERROR_NOT_SUPPORTED,
+    vireo_error_set(errp, VIREO_E_NOT_SUPPORTED, VIREO_DBUS_ERROR_NOT_SUPPORTED,
                     "%s is not implemented", what);
     return -EOPNOTSUPP;
 }
@@ -125,35 +125,35 @@ void vireo_error_free(vireo_error *err)
 }
 
 static const vireo_result_info dbus_results[] = {
-    {"Failed", VIREO_DBUS_ERROR_FAILED, VIREO_RESULT_FAILED},
-    {"InvalidArgs", VIREO_DBUS_ERROR_INVALID_ARGS, VIREO_RESULT_INVALID_ARGS},
-    {"NoMemory", VIREO_DBUS_ERROR_NO_MEMORY, VIREO_RESULT_NO_MEMORY},
-    {"UnknownMethod", VIREO_DBUS_ERROR_UNKNOWN_METHOD, VIREO_RESULT_NOT_SUPPORTED},
-    {"UnknownObject", VIREO_DBUS_ERROR_UNKNOWN_OBJECT, VIREO_RESULT_NOT_SUPPORTED},
-    {"UnknownInterface", VIREO_DBUS_ERROR_UNKNOWN_IFACE, VIREO_RESULT_NOT_SUPPORTED},
-    {"UnknownProperty", VIREO_DBUS_ERROR_UNKNOWN_PROP, VIREO_RESULT_NOT_SUPPORTED},
-    {"PropertyReadOnly", VIREO_DBUS_ERROR_PROP_READ_ONLY, VIREO_RESULT_NOT_SUPPORTED},
-    {"NoReply", VIREO_DBUS_ERROR_NO_REPLY, VIREO_RESULT_DISCONNECTED},
-    {"Disconnected", VIREO_DBUS_ERROR_DISCONNECTED, VIREO_RESULT_DISCONNECTED},
-    {"NotSupported", VIREO_DBUS_ERROR_NOT_SUPPORTED, VIREO_RESULT_NOT_SUPPORTED},
-    {"LimitsExceeded", VIREO_DBUS_ERROR_LIMITS_EXCEEDED, VIREO_RESULT_INVALID_ARGS},
-    {"ServiceUnknown", "org.freedesktop.DBus.Error.ServiceUnknown", VIREO_RESULT_DISCONNECTED},
-    {"NameHasNoOwner", "org.freedesktop.DBus.Error.NameHasNoOwner", VIREO_RESULT_DISCONNECTED},
-    {"Timeout", "org.freedesktop.DBus.Error.Timeout", VIREO_RESULT_DISCONNECTED},
+    {"Failed", VIREO_DBUS_ERROR_FAILED, VIREO_E_FAILED},
+    {"InvalidArgs", VIREO_DBUS_ERROR_INVALID_ARGS, VIREO_E_INVALID_ARGS},
+    {"NoMemory", VIREO_DBUS_ERROR_NO_MEMORY, VIREO_E_NO_MEMORY},
+    {"UnknownMethod", VIREO_DBUS_ERROR_UNKNOWN_METHOD, VIREO_E_NOT_SUPPORTED},
+    {"UnknownObject", VIREO_DBUS_ERROR_UNKNOWN_OBJECT, VIREO_E_NOT_SUPPORTED},
+    {"UnknownInterface", VIREO_DBUS_ERROR_UNKNOWN_IFACE, VIREO_E_NOT_SUPPORTED},
+    {"UnknownProperty", VIREO_DBUS_ERROR_UNKNOWN_PROP, VIREO_E_NOT_SUPPORTED},
+    {"PropertyReadOnly", VIREO_DBUS_ERROR_PROP_READ_ONLY, VIREO_E_NOT_SUPPORTED},
+    {"NoReply", VIREO_DBUS_ERROR_NO_REPLY, VIREO_E_DISCONNECTED},
+    {"Disconnected", VIREO_DBUS_ERROR_DISCONNECTED, VIREO_E_DISCONNECTED},
+    {"NotSupported", VIREO_DBUS_ERROR_NOT_SUPPORTED, VIREO_E_NOT_SUPPORTED},
+    {"LimitsExceeded", VIREO_DBUS_ERROR_LIMITS_EXCEEDED, VIREO_E_INVALID_ARGS},
+    {"ServiceUnknown", "org.freedesktop.DBus.Error.ServiceUnknown", VIREO_E_DISCONNECTED},
+    {"NameHasNoOwner", "org.freedesktop.DBus.Error.NameHasNoOwner", VIREO_E_DISCONNECTED},
+    {"Timeout", "org.freedesktop.DBus.Error.Timeout", VIREO_E_DISCONNECTED},
 };
 
 uint32_t vireo_error_code_for_name(const vireo_result_info *results, unsigned n_results,
                                    const char *name)
 {
     if (!name)
-        return VIREO_RESULT_FAILED;
+        return VIREO_E_FAILED;
     for (unsigned i = 0; i < n_results; i++)
         if (strcmp(results[i].error, name) == 0)
             return results[i].code;
     for (size_t i = 0; i < sizeof(dbus_results) / sizeof(dbus_results[0]); i++)
         if (strcmp(dbus_results[i].error, name) == 0)
             return dbus_results[i].code;
-    return VIREO_RESULT_FAILED;
+    return VIREO_E_FAILED;
 }
 
 int vireo_error_to_errno(const vireo_error *err)
@@ -161,10 +161,10 @@ int vireo_error_to_errno(const vireo_error *err)
     if (!err)
         return 0;
     switch (err->code) {
-    case VIREO_RESULT_INVALID_ARGS: return -EINVAL;
-    case VIREO_RESULT_NO_MEMORY: return -ENOMEM;
-    case VIREO_RESULT_NOT_SUPPORTED: return -EOPNOTSUPP;
-    case VIREO_RESULT_DISCONNECTED: return -ECONNRESET;
+    case VIREO_E_INVALID_ARGS: return -EINVAL;
+    case VIREO_E_NO_MEMORY: return -ENOMEM;
+    case VIREO_E_NOT_SUPPORTED: return -EOPNOTSUPP;
+    case VIREO_E_DISCONNECTED: return -ECONNRESET;
     default: return -EIO;
     }
 }

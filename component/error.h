@@ -11,12 +11,12 @@
 #include <stdint.h>
 
 /* Result codes of the runtime itself; the IDL's <result> elements add the API's own. */
-#define VIREO_RESULT_OK            0x00000000u
-#define VIREO_RESULT_FAILED        0x80004005u /* unspecified failure */
-#define VIREO_RESULT_INVALID_ARGS  0x80070057u /* wrong signature or malformed argument */
-#define VIREO_RESULT_NO_MEMORY     0x8007000Eu
-#define VIREO_RESULT_NOT_SUPPORTED 0x80004001u /* unknown method/property, not implemented */
-#define VIREO_RESULT_DISCONNECTED  0x80010108u /* peer went away, no reply, timeout */
+#define VIREO_E_OK            0x00000000u
+#define VIREO_E_FAILED        0x80004005u /* unspecified failure */
+#define VIREO_E_INVALID_ARGS  0x80070057u /* wrong signature or malformed argument */
+#define VIREO_E_NO_MEMORY     0x8007000Eu
+#define VIREO_E_NOT_SUPPORTED 0x80004001u /* unknown method/property, not implemented */
+#define VIREO_E_DISCONNECTED  0x80010108u /* peer went away, no reply, timeout */
 
 /* Standard D-Bus error names the runtime produces. */
 #define VIREO_DBUS_ERROR_FAILED          "org.freedesktop.DBus.Error.Failed"
@@ -33,7 +33,7 @@
 #define VIREO_DBUS_ERROR_LIMITS_EXCEEDED "org.freedesktop.DBus.Error.LimitsExceeded"
 
 typedef struct vireo_error {
-    uint32_t code; /* result code (IDL <result value>, or VIREO_RESULT_*) */
+    uint32_t code; /* result code (IDL <result value>, or VIREO_E_*) */
     char *name;    /* D-Bus error name, never NULL */
     char *message; /* human message, never NULL (may be empty) */
 } vireo_error;
@@ -72,7 +72,7 @@ static inline void vireo_error_freep(vireo_error **p)
 }
 
 /* Map a D-Bus error name to a code: the library table first (may be NULL), then the standard
- * D-Bus names the runtime knows; unknown names give VIREO_RESULT_FAILED. */
+ * D-Bus names the runtime knows; unknown names give VIREO_E_FAILED. */
 uint32_t vireo_error_code_for_name(const vireo_result_info *results, unsigned n_results,
                                    const char *name);
 /* Negative errno that best matches an error (for callers that only keep an int). */

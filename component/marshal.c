@@ -172,7 +172,7 @@ int vireo_marshal_append_variant_array(DBusMessageIter *it, vireo_type elem, con
 
 static int bad_arg(vireo_error **errp, const char *fmt, const char *detail)
 {
-    vireo_error_set(errp, VIREO_RESULT_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS, fmt, detail);
+    vireo_error_set(errp, VIREO_E_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS, fmt, detail);
     return -EINVAL;
 }
 

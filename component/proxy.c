@@ -132,7 +132,7 @@ int vireo_proxy_check_reply(DBusMessage *reply, const vireo_interface_info *ifac
         return r ? r : -EIO;
     }
     if (out_sig && !dbus_message_has_signature(reply, out_sig)) {
-        vireo_error_set(errp, VIREO_RESULT_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS,
+        vireo_error_set(errp, VIREO_E_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS,
                         "reply has signature '%s', expected '%s'",
                         dbus_message_get_signature(reply), out_sig);
         return -EPROTO;
@@ -213,8 +213,7 @@ int vireo_proxy_call_async(vireo_proxy *p, DBusMessage *msg, vireo_reply_fn fn, 
     if (!ok)
         return vireo_error_set_errno(errp, -ENOMEM, "call");
     if (!pc) {
-        vireo_error_set(errp, VIREO_RESULT_DISCONNECTED, VIREO_DBUS_ERROR_DISCONNECTED,
-                        "not connected");
+        vireo_error_set(errp, VIREO_E_DISCONNECTED, VIREO_DBUS_ERROR_DISCONNECTED, "not connected");
         return -ENOTCONN;
     }
     a = calloc(1, sizeof(*a));

@@ -189,14 +189,14 @@ int vireo_bus_add_relay(vireo_bus *bus, const char *prefix, vireo_bus *target,
 
     if (!dbus_validate_path(prefix, NULL) || !dbus_validate_path(target_prefix, NULL) ||
         (target->on_bus && !target_dest)) {
-        vireo_error_set(errp, VIREO_RESULT_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS,
+        vireo_error_set(errp, VIREO_E_INVALID_ARGS, VIREO_DBUS_ERROR_INVALID_ARGS,
                         "bad relay %s -> %s", prefix, target_prefix);
         return -EINVAL;
     }
     for (r = bus->relays; r; r = r->next)
         if (strcmp(r->prefix, prefix) == 0) {
-            vireo_error_set(errp, VIREO_RESULT_FAILED, VIREO_DBUS_ERROR_FAILED,
-                            "%s is already relayed", prefix);
+            vireo_error_set(errp, VIREO_E_FAILED, VIREO_DBUS_ERROR_FAILED, "%s is already relayed",
+                            prefix);
             return -EEXIST;
         }
     r = calloc(1, sizeof(*r));

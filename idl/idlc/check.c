@@ -64,6 +64,27 @@ static void scope_add(scope *sc, const char *name, int line, const char *what)
     sc->lines[sc->n++] = line;
 }
 
+/* Names to add to a scope in document order, so "already defined" points at the earlier one
+ * whatever kind of element each is. */
+typedef struct pending {
+    const char *name;
+    int line;
+    const char *what;
+} pending;
+
+static int pending_cmp(const void *a, const void *b)
+{
+    const pending *x = a, *y = b;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+static void scope_add_sorted(scope *sc, pending *p, size_t n)
+{
+    qsort(p, n, sizeof(*p), pending_cmp);
+    for (size_t i = 0; i < n; i++)
+        scope_add(sc, p[i].name, p[i].line, p[i].what);
+}
+
 static void scope_free(scope *sc)
 {
     for (size_t i = 0; i < sc->n; i++)
@@ -103,9 +124,16 @@ static void resolve_type(idl_library *lib, idl_type *t, int line)
     idl_diag(line, "unknown type '%s'", t->name);
 }
 
-static void check_uuid(const char *uuid, int line, const char *what, const char *name, scope *uuids)
+/* Uuids are checked for form here and collected; uniqueness is checked once all are known,
+ * in document order. */
+typedef struct uuid_set {
+    pending *items;
+    size_t n;
+} uuid_set;
+
+static void check_uuid(const char *uuid, int line, const char *what, const char *name, uuid_set *us)
 {
-    char low[37];
+    char *low;
 
     if (!uuid) {
         idl_diag(line, "%s '%s' has no uuid", what, name ? name : "");
@@ -115,9 +143,10 @@ static void check_uuid(const char *uuid, int line, const char *what, const char 
         idl_diag(line, "%s '%s': malformed uuid '%s'", what, name ? name : "", uuid);
         return;
     }
-    for (int i = 0; i < 37; i++)
-        low[i] = (char)tolower((unsigned char)uuid[i]);
-    scope_add(uuids, low, line, "uuid");
+    low = xstrdup(uuid);
+    for (char *c = low; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    *VEC_PUSH(us->items, us->n) = (pending){low, line, "uuid"};
 }
 
 static void check_params(idl_library *lib, idl_param *p, size_t n, const char *owner)
@@ -202,11 +231,31 @@ static void check_c_names(idl_iface *it)
     scope_free(&ops);
 }
 
-static void check_iface(idl_library *lib, idl_iface *it, scope *uuids)
+/* Generated names are <library>_<name>_...; the runtime (component/) owns these for its own
+ * types, so an interface or enum whose snake-case name is one of them would clash. */
+static void check_runtime_clash(const char *name, int line, const char *what)
+{
+    static const char *const taken[] = {
+        "bus",          "call",    "error", "loop",   "source",    "object",  "proxy",
+        "subscription", "marshal", "type",  "member", "interface", "library", "result",
+        "path",         "strv",    "uuid",  "reply",  "method",    "signal",  NULL};
+    char *snake;
+
+    if (!name)
+        return;
+    snake = name_snake(strcmp(what, "interface") == 0 ? name_iface_stem(name) : name);
+    for (const char *const *t = taken; *t; t++)
+        if (strcmp(snake, *t) == 0)
+            idl_diag(line, "%s name '%s' clashes with the runtime's vireo_%s", what, name, *t);
+    free(snake);
+}
+
+static void check_iface(idl_library *lib, idl_iface *it, uuid_set *uuids)
 {
     scope members = {0};
 
     check_name(it->name, it->line, "interface");
+    check_runtime_clash(it->name, it->line, "interface");
     check_uuid(it->uuid, it->line, "interface", it->name, uuids);
     if (!it->extends)
         idl_diag(it->line, "interface '%s' has no extends (use \"$unknown\" for the root)",
@@ -222,15 +271,18 @@ static void check_iface(idl_library *lib, idl_iface *it, scope *uuids)
     if (it->path && !is_ident(it->path))
         idl_diag(it->line, "interface '%s': path '%s' is not an identifier",
                  it->name ? it->name : "", it->path);
+    pending *names = xcalloc(it->n_attrs + it->n_methods + it->n_events + 1, sizeof(*names));
+    size_t n_names = 0;
+
     for (size_t k = 0; k < it->n_attrs; k++) {
         check_name(it->attrs[k].name, it->attrs[k].line, "attribute");
-        scope_add(&members, it->attrs[k].name, it->attrs[k].line, "member");
+        names[n_names++] = (pending){it->attrs[k].name, it->attrs[k].line, "member"};
         resolve_type(lib, &it->attrs[k].type, it->attrs[k].line);
     }
     for (size_t k = 0; k < it->n_methods; k++) {
         idl_method *m = &it->methods[k];
         check_name(m->name, m->line, "method");
-        scope_add(&members, m->name, m->line, "member");
+        names[n_names++] = (pending){m->name, m->line, "member"};
         check_params(lib, m->params, m->n_params, m->name ? m->name : "method");
         for (size_t r = 0; r < m->n_raises; r++)
             if (!has_result(lib, m->raises[r]))
@@ -239,10 +291,12 @@ static void check_iface(idl_library *lib, idl_iface *it, scope *uuids)
     }
     for (size_t k = 0; k < it->n_events; k++) {
         check_name(it->events[k].name, it->events[k].line, "event");
-        scope_add(&members, it->events[k].name, it->events[k].line, "member");
+        names[n_names++] = (pending){it->events[k].name, it->events[k].line, "member"};
         check_params(lib, it->events[k].params, it->events[k].n_params,
                      it->events[k].name ? it->events[k].name : "event");
     }
+    scope_add_sorted(&members, names, n_names);
+    free(names);
     scope_free(&members);
     check_c_names(it);
 }
@@ -253,33 +307,40 @@ static void check_extends_cycles(idl_library *lib)
         idl_iface *p = lib->ifaces[i].parent;
         for (size_t depth = 0; p; p = p->parent, depth++)
             if (p == &lib->ifaces[i] || depth > lib->n_ifaces) {
-                idl_diag(lib->ifaces[i].line, "interface '%s' extends itself", lib->ifaces[i].name);
+                idl_diag(lib->ifaces[i].line,
+                         "interface '%s' extends itself (directly or through others)",
+                         lib->ifaces[i].name);
                 lib->ifaces[i].parent = NULL;
                 break;
             }
     }
 }
 
-static void check_enum(idl_enum *e, scope *uuids)
+static void check_enum(idl_enum *e, uuid_set *uuids)
 {
-    scope names = {0}, values = {0};
+    scope names = {0};
 
     check_name(e->name, e->line, "enum");
+    check_runtime_clash(e->name, e->line, "enum");
     check_uuid(e->uuid, e->line, "enum", e->name, uuids);
     for (size_t k = 0; k < e->n_consts; k++) {
-        char v[32];
         check_name(e->consts[k].name, e->consts[k].line, "const");
         scope_add(&names, e->consts[k].name, e->consts[k].line, "const");
-        snprintf(v, sizeof(v), "%lld", (long long)e->consts[k].value);
-        scope_add(&values, v, e->consts[k].line, "value");
+        for (size_t j = 0; j < k; j++)
+            if (e->consts[j].value == e->consts[k].value) {
+                idl_diag(e->consts[k].line, "const '%s' has the value %lld of '%s' (line %d)",
+                         e->consts[k].name ? e->consts[k].name : "", (long long)e->consts[k].value,
+                         e->consts[j].name ? e->consts[j].name : "", e->consts[j].line);
+                break;
+            }
     }
     scope_free(&names);
-    scope_free(&values);
 }
 
 void idl_check(idl_library *lib)
 {
-    scope types = {0}, uuids = {0}, results = {0}, codes = {0};
+    scope types = {0}, uuid_scope = {0}, results = {0}, codes = {0};
+    uuid_set uuids = {0};
 
     check_name(lib->name, lib->line, "library");
     if (lib->bus && !strchr(lib->bus, '.'))
@@ -302,8 +363,12 @@ void idl_check(idl_library *lib)
     for (size_t i = 0; i < lib->n_ifaces; i++)
         check_iface(lib, &lib->ifaces[i], &uuids);
     check_extends_cycles(lib);
+    scope_add_sorted(&uuid_scope, uuids.items, uuids.n);
+    for (size_t i = 0; i < uuids.n; i++)
+        free((char *)uuids.items[i].name);
+    free(uuids.items);
     scope_free(&types);
-    scope_free(&uuids);
+    scope_free(&uuid_scope);
     scope_free(&results);
     scope_free(&codes);
 }

@@ -14,8 +14,8 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Append one zeroed element to a malloc'ed array; returns a pointer to it. */
 #define VEC_PUSH(arr, n)                                                                           \
-    ((arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))), memset(&(arr)[(n)], 0, sizeof(*(arr))),  \
-     &(arr)[(n)++])
+    ((arr) = xrealloc((arr), ((n) + 1) * sizeof(*(arr))),                                          \
+     (void)memset(&(arr)[(n)], 0, sizeof(*(arr))), &(arr)[(n)++])
 
 typedef struct buf {
     char *s;

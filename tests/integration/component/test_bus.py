@@ -143,6 +143,8 @@ def check_same_values(bus, client):
     obj = bus.get_object(BUS, PATH1)
     c_view = run_client(client, PATH1, "check")
     check(c_view == dump(obj), "C and Python see different state:\n%s\n%s" % (c_view, dump(obj)))
+    c_view = run_client(client, PATH2, "check-glib")
+    check(c_view == dump(bus.get_object(BUS, PATH2)), "C (GLib loop) and Python differ")
     # Python changes the object; the C proxy must read back exactly that.
     s = obj.Set
     s(IFACE, "Flag", dbus.Boolean(False), dbus_interface=PROPS)

@@ -1,6 +1,7 @@
 /* The integration test client: drives a test server through the generated C proxy.
  *
  *   test-client DEST PATH check   call every member, check the answers, print the state
+ *   test-client DEST PATH check-glib   the same, signals and async calls on GLib's loop
  *   test-client DEST PATH dump    print the object's properties, one "name=value" a line
  *   test-client DEST PATH whoami  print IExtra.whoami
  *
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "component/glib/bus_glib.h"
 #include "idl/test/test.h"
 
 static int failures;
@@ -299,23 +301,31 @@ static void on_delayed(vireo_proxy *p, DBusMessage *reply, void *ud)
     OK(vtest_everything_call_delayed_echo_finish(reply, &ev->echo, errp));
 }
 
-/* Signals and asynchronous calls need the main loop. */
-static void check_async(vireo_bus *bus, vireo_proxy *p)
+/* Signals and asynchronous calls need a main loop: the epoll loop, or GLib's. */
+static void check_async(vireo_bus *bus, vireo_proxy *p, bool glib)
 {
     events ev = {0};
     vireo_error *err = NULL;
     vireo_subscription *sub;
     uint64_t deadline;
 
-    ev.loop = vireo_loop_new(&err);
-    CHECK(ev.loop && vireo_bus_attach_loop(bus, ev.loop, &err) == 0, "loop");
+    if (glib) {
+        CHECK(vireo_bus_attach_glib(bus, NULL, &err) == 0, "glib attach");
+    } else {
+        ev.loop = vireo_loop_new(&err);
+        CHECK(ev.loop && vireo_bus_attach_loop(bus, ev.loop, &err) == 0, "loop");
+    }
     sub = vtest_everything_on_ping(p, on_ping, &ev, &err);
     CHECK(sub != NULL, "subscribe");
     OK(vtest_everything_call_fire_pings(p, 3, errp));
     OK(vtest_everything_call_delayed_echo_async(p, 50, "later", on_delayed, &ev, errp));
     deadline = vireo_loop_now_usec() + 5000000;
-    while ((ev.pings < 3 || !ev.echo) && vireo_loop_now_usec() < deadline)
-        vireo_loop_iterate(ev.loop, 100);
+    while ((ev.pings < 3 || !ev.echo) && vireo_loop_now_usec() < deadline) {
+        if (glib)
+            g_main_context_iteration(NULL, TRUE);
+        else
+            vireo_loop_iterate(ev.loop, 100);
+    }
     CHECK(ev.pings == 3, "got %u pings", ev.pings);
     CHECK(ev.echo && !strcmp(ev.echo, "later"), "deferred reply %s", ev.echo);
     free(ev.echo);
@@ -333,7 +343,7 @@ int main(int argc, char **argv)
     int32_t sum = 0;
 
     if (argc != 4) {
-        fprintf(stderr, "usage: test-client DEST PATH check|dump|whoami\n");
+        fprintf(stderr, "usage: test-client DEST PATH check|check-glib|dump|whoami\n");
         return 2;
     }
     bus = vireo_bus_open_session(&err);
@@ -358,7 +368,7 @@ int main(int argc, char **argv)
         check_errors(p);
         check_fds(p);
         check_properties(p);
-        check_async(bus, p);
+        check_async(bus, p, !strcmp(argv[3], "check-glib"));
         dump(p);
     }
     vireo_proxy_unref(p);
