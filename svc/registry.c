@@ -414,3 +414,31 @@ size_t svc_registry_refresh(svc_registry *reg)
             bad++;
     return bad;
 }
+
+const struct svc_medium_entry *svc_registry_find_medium(const svc_registry *reg, const char *uuid)
+{
+    for (size_t i = 0; uuid && i < reg->global.n_media; i++)
+        if (strcasecmp(reg->global.media[i].uuid.s, uuid) == 0)
+            return &reg->global.media[i];
+    return NULL;
+}
+
+static bool attaches(const struct svc_machine_settings *s, const char *uuid)
+{
+    for (size_t i = 0; i < s->n_controllers; i++)
+        for (size_t k = 0; k < s->controllers[i].n_attachments; k++)
+            if (strcasecmp(s->controllers[i].attachments[k].medium.s, uuid) == 0)
+                return true;
+    return false;
+}
+
+svc_machine *svc_registry_medium_user(const svc_registry *reg, const char *uuid,
+                                      const svc_machine *self)
+{
+    for (size_t i = 0; i < reg->n_machines; i++) {
+        svc_machine *m = reg->machines[i];
+        if (m != self && m->accessible && attaches(&m->settings, uuid))
+            return m;
+    }
+    return NULL;
+}

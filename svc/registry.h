@@ -68,6 +68,13 @@ int svc_registry_register(svc_registry *reg, svc_machine *m, svc_error **errp);
 int svc_registry_unregister(svc_registry *reg, svc_machine *m, enum svc_cleanup_mode mode,
                             svc_uuid **ret_media, size_t *ret_n_media, svc_error **errp);
 
+/* A registered medium by uuid (either case), or NULL. */
+const struct svc_medium_entry *svc_registry_find_medium(const svc_registry *reg, const char *uuid);
+
+/* A registered machine other than `self` that attaches the medium, or NULL. */
+svc_machine *svc_registry_medium_user(const svc_registry *reg, const char *uuid,
+                                      const svc_machine *self);
+
 /* Re-check every machine's settings file (svc_machine_check_accessible). Returns the number
  * of inaccessible machines. */
 size_t svc_registry_refresh(svc_registry *reg);
