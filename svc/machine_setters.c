@@ -13,7 +13,7 @@ struct svc_machine_settings *svc_machine_mutable(svc_machine *m, svc_error **err
 {
     if (m->edit)
         return m->edit;
-    if (!m->registry && !m->on_disk && m->accessible)
+    if (!m->registry && m->is_new && m->accessible)
         return &m->settings; /* a new machine from createMachine */
     svc_error_set(errp, -EPERM, SVC_E_INVALID_SESSION_STATE,
                   "machine '%s' is read-only here: lock it for writing (lockMachine Write) and "

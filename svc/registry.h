@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "svc/error.h"
+#include "svc/events.h"
 #include "svc/global.h"
 #include "svc/machine.h"
 
@@ -19,7 +20,8 @@ typedef struct svc_registry {
     svc_machine **machines;
     size_t n_machines;
     size_t cap_machines;
-    char *recovery_note; /* when Vireo.xml was recovered from -tmp/-prev */
+    char *recovery_note;     /* when Vireo.xml was recovered from -tmp/-prev */
+    svc_event_queue *events; /* registration and settings events; drained by the bus layer */
 } svc_registry;
 
 /* Open the registry in `home` (NULL: svc_home_resolve()), creating the home (0700) and a
