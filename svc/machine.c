@@ -236,6 +236,12 @@ static int apply_rename(svc_machine *m, const char *new_name, svc_error **errp)
 
 int svc_machine_commit(svc_machine *m, svc_error **errp)
 {
+    if (!m->edit && m->is_new && !m->registry) {
+        int r = svc_settings_validate(&m->settings, errp);
+        return r < 0 ? r : svc_machine_save(m, errp);
+    }
+    if (m->edit && svc_settings_equal(m->edit, &m->settings))
+        return 0;
     if (!m->edit)
         return svc_error_set(errp, -EINVAL, SVC_E_INVALID_SESSION_STATE,
                              "machine %s has no mutable copy (lock it for writing first)",
@@ -262,10 +268,14 @@ int svc_machine_commit(svc_machine *m, svc_error **errp)
         /* keep the old committed settings; the file is whatever the last good save wrote */
         svc_settings_clear(&m->settings);
         m->settings = prev;
-    } else {
-        svc_settings_clear(&prev);
+        return r;
     }
-    return r;
+    bool changed = !svc_settings_equal(&prev, &m->settings);
+    svc_settings_clear(&prev);
+    if (changed && m->registry)
+        svc_event_machine(m->registry->events, SVC_EVENT_MACHINE_SETTINGS_CHANGED, &m->uuid, 0,
+                          false);
+    return 0;
 }
 
 int svc_machine_discard(svc_machine *m, svc_error **errp)

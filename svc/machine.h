@@ -19,9 +19,10 @@ typedef struct svc_machine {
     svc_uuid uuid;
     char *settings_path; /* absolute */
     bool accessible;
-    svc_error *access_error;              /* why not accessible (file:line: problem) */
-    char *recovery_note;                  /* set when the last load recovered from -tmp/-prev */
-    bool on_disk;                         /* the settings file has been written or read */
+    svc_error *access_error; /* why not accessible (file:line: problem) */
+    char *recovery_note;     /* set when the last load recovered from -tmp/-prev */
+    bool on_disk;            /* the settings file has been written or read */
+    bool is_new;             /* from createMachine: mutable without a lock until registered */
     struct svc_machine_settings settings; /* committed: what the file holds */
     struct svc_machine_settings *edit;    /* the session's mutable copy, or NULL */
     enum svc_machine_state state;         /* run-time state */
@@ -60,9 +61,11 @@ bool svc_machine_check_accessible(svc_machine *m);
 /* Fail with InvalidObjectState naming the machine and its access error if inaccessible. */
 int svc_machine_require_accessible(svc_machine *m, svc_error **errp);
 
-/* The mutable copy: begin (copies the committed settings), the copy itself, commit (validate,
- * rename folder/file if the name changed, save, make it the committed settings; the copy
- * stays open), discard (reset the copy), end (drop the copy). */
+/* The mutable copy: begin (copies the committed settings), the copy itself, commit
+ * (saveSettings: validate, rename folder/file if the name changed, save, make it the
+ * committed settings, fire machineSettingsChanged; the copy stays open; nothing happens
+ * without changes; on a new machine it validates and writes its file), discard (reset the
+ * copy), end (drop the copy). */
 int svc_machine_begin_edit(svc_machine *m, svc_error **errp);
 struct svc_machine_settings *svc_machine_edit_settings(svc_machine *m);
 bool svc_machine_is_modified(const svc_machine *m);

@@ -94,6 +94,10 @@ int svc_registry_open(const char *home, svc_registry **ret, svc_error **errp)
     svc_registry *reg = &rp->pub;
     int r =
         home ? ((reg->home = strdup(home)) ? 0 : oom(errp)) : svc_home_resolve(&reg->home, errp);
+    if (r == 0 && !(reg->events = malloc(sizeof(*reg->events))))
+        r = oom(errp);
+    if (r == 0)
+        svc_event_queue_init(reg->events);
     if (r == 0)
         r = svc_home_ensure(reg->home, errp);
     if (r == 0 && !(reg->global_path = svc_path_join(reg->home, SVC_GLOBAL_FILE_NAME)))
@@ -126,6 +130,7 @@ svc_registry *svc_registry_free(svc_registry *reg)
     free(reg->home);
     free(reg->global_path);
     free(reg->recovery_note);
+    free(reg->events);
     free(rp->default_folder);
     free(rp);
     return NULL;
@@ -250,6 +255,8 @@ int svc_registry_create_machine(svc_registry *reg, const char *settings_file, co
     svc_machine *m = r == 0 ? svc_machine_new(&s, path) : NULL;
     if (r == 0 && !m)
         r = oom(errp);
+    if (m)
+        m->is_new = true;
     free(path);
     if (r == 0)
         *ret = m;
@@ -296,7 +303,9 @@ int svc_registry_register(svc_registry *reg, svc_machine *m, svc_error **errp)
                           same->settings_path);
     if (r == 0)
         r = svc_registry_check_name_free(reg, m->settings.name, m, errp);
-    if (r == 0 && !m->on_disk)
+    if (r == 0 && m->is_new)
+        r = svc_settings_validate(&m->settings, errp);
+    if (r == 0 && (m->is_new || !m->on_disk))
         r = svc_machine_save(m, errp);
     if (r == 0 && push_machine(reg, svc_machine_ref(m)) < 0) {
         svc_machine_unref(m);
@@ -309,6 +318,10 @@ int svc_registry_register(svc_registry *reg, svc_machine *m, svc_error **errp)
             m->registry = NULL;
             svc_machine_unref(m);
         }
+    }
+    if (r == 0) {
+        m->is_new = false;
+        svc_event_machine(reg->events, SVC_EVENT_MACHINE_REGISTERED, &m->uuid, 0, true);
     }
     return r;
 }
@@ -387,6 +400,7 @@ int svc_registry_unregister(svc_registry *reg, svc_machine *m, enum svc_cleanup_
         return r;
     }
     m->registry = NULL;
+    svc_event_machine(reg->events, SVC_EVENT_MACHINE_REGISTERED, &m->uuid, 0, false);
     svc_uuid *media = NULL;
     size_t n = 0;
     if (m->accessible && mode != SVC_CLEANUP_UNREGISTER_ONLY) {
@@ -413,4 +427,32 @@ size_t svc_registry_refresh(svc_registry *reg)
         if (!svc_machine_check_accessible(reg->machines[i]))
             bad++;
     return bad;
+}
+
+const struct svc_medium_entry *svc_registry_find_medium(const svc_registry *reg, const char *uuid)
+{
+    for (size_t i = 0; uuid && i < reg->global.n_media; i++)
+        if (strcasecmp(reg->global.media[i].uuid.s, uuid) == 0)
+            return &reg->global.media[i];
+    return NULL;
+}
+
+static bool attaches(const struct svc_machine_settings *s, const char *uuid)
+{
+    for (size_t i = 0; i < s->n_controllers; i++)
+        for (size_t k = 0; k < s->controllers[i].n_attachments; k++)
+            if (strcasecmp(s->controllers[i].attachments[k].medium.s, uuid) == 0)
+                return true;
+    return false;
+}
+
+svc_machine *svc_registry_medium_user(const svc_registry *reg, const char *uuid,
+                                      const svc_machine *self)
+{
+    for (size_t i = 0; i < reg->n_machines; i++) {
+        svc_machine *m = reg->machines[i];
+        if (m != self && m->accessible && attaches(&m->settings, uuid))
+            return m;
+    }
+    return NULL;
 }

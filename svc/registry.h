@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "svc/error.h"
+#include "svc/events.h"
 #include "svc/global.h"
 #include "svc/machine.h"
 
@@ -19,7 +20,8 @@ typedef struct svc_registry {
     svc_machine **machines;
     size_t n_machines;
     size_t cap_machines;
-    char *recovery_note; /* when Vireo.xml was recovered from -tmp/-prev */
+    char *recovery_note;     /* when Vireo.xml was recovered from -tmp/-prev */
+    svc_event_queue *events; /* registration and settings events; drained by the bus layer */
 } svc_registry;
 
 /* Open the registry in `home` (NULL: svc_home_resolve()), creating the home (0700) and a
@@ -67,6 +69,13 @@ int svc_registry_register(svc_registry *reg, svc_machine *m, svc_error **errp);
  * registry's reference. */
 int svc_registry_unregister(svc_registry *reg, svc_machine *m, enum svc_cleanup_mode mode,
                             svc_uuid **ret_media, size_t *ret_n_media, svc_error **errp);
+
+/* A registered medium by uuid (either case), or NULL. */
+const struct svc_medium_entry *svc_registry_find_medium(const svc_registry *reg, const char *uuid);
+
+/* A registered machine other than `self` that attaches the medium, or NULL. */
+svc_machine *svc_registry_medium_user(const svc_registry *reg, const char *uuid,
+                                      const svc_machine *self);
 
 /* Re-check every machine's settings file (svc_machine_check_accessible). Returns the number
  * of inaccessible machines. */
