@@ -49,12 +49,11 @@ static int echo_4k(vireo_proxy *p, int i)
     static uint8_t blob[4096];
     uint8_t *out = NULL;
     size_t n = 0;
-    int r = vtest_everything_call_echo_arrays(p, NULL, 0, blob, sizeof(blob), NULL, 0, NULL, 0,
-                                              NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0,
-                                              NULL, 0, NULL, 0, NULL, 0, NULL, NULL, &out, &n,
-                                              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                              NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-                                              NULL, NULL, NULL, NULL, NULL);
+    int r = vtest_everything_call_echo_arrays(
+        p, NULL, 0, blob, sizeof(blob), NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL,
+        0, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, NULL, &out, &n, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, NULL, NULL);
     free(out);
     return r < 0 || n != sizeof(blob) ? -1 : 0;
 }
