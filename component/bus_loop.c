@@ -1,5 +1,6 @@
-/* Running a bus connection from the epoll loop: libdbus watches become io sources, its
- * timeouts timers, and pending incoming messages a defer source that dispatches them. */
+/* Running bus connections and private servers from the epoll loop: libdbus watches become
+ * io sources, its timeouts timers, and pending incoming messages a defer source that
+ * dispatches them. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -167,7 +168,12 @@ static void timeout_fired(vireo_source *src, void *ud)
 
 static uint64_t timeout_usec(DBusTimeout *t)
 {
-    return dbus_timeout_get_enabled(t) ? (uint64_t)dbus_timeout_get_interval(t) * 1000u : 0;
+    int ms = dbus_timeout_get_interval(t);
+
+    if (!dbus_timeout_get_enabled(t))
+        return 0; /* disarmed */
+    /* An enabled timeout of 0 ms must still fire: a timer of 0 would mean disarmed. */
+    return ms > 0 ? (uint64_t)ms * 1000u : 1;
 }
 
 static dbus_bool_t timeout_add(DBusTimeout *t, void *data)
