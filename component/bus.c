@@ -74,6 +74,27 @@ vireo_bus *vireo_bus_open_address(const char *address, vireo_error **errp)
     return bus;
 }
 
+vireo_bus *vireo_bus_open_peer(const char *address, vireo_error **errp)
+{
+    DBusError de;
+    DBusConnection *conn;
+    vireo_bus *bus;
+
+    init_threads();
+    dbus_error_init(&de);
+    conn = dbus_connection_open_private(address, &de);
+    if (!conn) {
+        dbus_err_to_vireo(&de, errp, -ECONNREFUSED);
+        return NULL;
+    }
+    bus = bus_wrap(conn, false, errp);
+    if (!bus) {
+        dbus_connection_close(conn);
+        dbus_connection_unref(conn);
+    }
+    return bus;
+}
+
 vireo_bus *vireo_bus_open_session(vireo_error **errp)
 {
     const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
@@ -113,11 +134,12 @@ vireo_bus *vireo_bus_unref(vireo_bus *bus)
 {
     if (!bus || --bus->refs > 0)
         return NULL;
-    bus_relays_free(bus);
-    subs_free_all(bus);
+    /* Objects first: their destructors may free subscriptions they hold on this bus. */
     while (bus->n_exports)
         vireo_bus_unexport(bus, bus->exports[bus->n_exports - 1].path);
     free(bus->exports);
+    bus_relays_free(bus);
+    subs_free_all(bus);
     if (bus->loop_detach)
         bus->loop_detach(bus);
     dbus_connection_remove_filter(bus->conn, bus_filter, bus);
