@@ -1,0 +1,210 @@
+/* Unit tests: the epoll main loop — fd watches, timers, child processes, signals, defers,
+ * and removing sources from inside callbacks. */
+#include <check.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "component/loop.h"
+
+typedef struct counts {
+    int fired;
+    int signo;
+    pid_t pid;
+    int wstatus;
+    bool remove_self;
+} counts;
+
+static void run_until(vireo_loop *loop, int *value, int want, int max_ms)
+{
+    uint64_t end = vireo_loop_now_usec() + (uint64_t)max_ms * 1000u;
+
+    while (*value < want && vireo_loop_now_usec() < end)
+        vireo_loop_iterate(loop, 10);
+}
+
+static void on_timer(vireo_source *src, void *ud)
+{
+    counts *c = ud;
+
+    c->fired++;
+    if (c->remove_self)
+        vireo_source_remove(src);
+}
+
+START_TEST(timers)
+{
+    vireo_loop *loop = vireo_loop_new(NULL);
+    counts once = {0}, periodic = {0}, disarmed = {0};
+    uint64_t start = vireo_loop_now_usec();
+    vireo_source *d;
+
+    vireo_loop_add_timer(loop, 20000, false, on_timer, &once);
+    vireo_loop_add_timer(loop, 5000, true, on_timer, &periodic);
+    d = vireo_loop_add_timer(loop, 1000, false, on_timer, &disarmed);
+    ck_assert_int_eq(vireo_source_set_timer(d, 0, false), 0);
+    run_until(loop, &once.fired, 1, 2000);
+    ck_assert_int_eq(once.fired, 1);
+    ck_assert_uint_ge(vireo_loop_now_usec() - start, 20000);
+    ck_assert_int_ge(periodic.fired, 2);
+    ck_assert_int_eq(disarmed.fired, 0);
+    vireo_loop_free(loop);
+}
+END_TEST
+
+START_TEST(timer_removes_itself)
+{
+    vireo_loop *loop = vireo_loop_new(NULL);
+    counts c = {.remove_self = true};
+    int iterations = 0;
+
+    vireo_loop_add_timer(loop, 1000, true, on_timer, &c);
+    run_until(loop, &c.fired, 1, 2000);
+    while (iterations++ < 5)
+        vireo_loop_iterate(loop, 5);
+    ck_assert_int_eq(c.fired, 1);
+    vireo_loop_free(loop);
+}
+END_TEST
+
+static void on_io(vireo_source *src, int fd, uint32_t revents, void *ud)
+{
+    counts *c = ud;
+    char buf[8];
+
+    if (revents & EPOLLIN)
+        c->fired += (int)read(fd, buf, sizeof(buf));
+}
+
+START_TEST(fd_watch)
+{
+    vireo_loop *loop = vireo_loop_new(NULL);
+    counts c = {0};
+    int p[2];
+    vireo_source *s;
+
+    ck_assert_int_eq(pipe(p), 0);
+    s = vireo_loop_add_io(loop, p[0], EPOLLIN, on_io, &c);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_int_eq(vireo_loop_iterate(loop, 0), 0);
+    ck_assert_int_eq(write(p[1], "abc", 3), 3);
+    run_until(loop, &c.fired, 3, 1000);
+    ck_assert_int_eq(c.fired, 3);
+    /* With no events asked, a readable fd does not dispatch. */
+    ck_assert_int_eq(vireo_source_set_io_events(s, 0), 0);
+    ck_assert_int_eq(write(p[1], "d", 1), 1);
+    vireo_loop_iterate(loop, 20);
+    ck_assert_int_eq(c.fired, 3);
+    ck_assert_int_eq(vireo_source_set_io_events(s, EPOLLIN), 0);
+    run_until(loop, &c.fired, 4, 1000);
+    ck_assert_int_eq(c.fired, 4);
+    ck_assert_ptr_null(vireo_loop_add_io(loop, 12345, EPOLLIN, on_io, &c)); /* not open */
+    vireo_loop_free(loop);
+    close(p[0]);
+    close(p[1]);
+}
+END_TEST
+
+static void on_child(vireo_source *src, pid_t pid, int wstatus, void *ud)
+{
+    counts *c = ud;
+
+    c->fired++;
+    c->pid = pid;
+    c->wstatus = wstatus;
+}
+
+START_TEST(child_processes)
+{
+    vireo_loop *loop = vireo_loop_new(NULL);
+    counts exited = {0}, killed = {0};
+    pid_t a = fork(), b;
+
+    if (a == 0)
+        _exit(7);
+    b = fork();
+    if (b == 0) {
+        pause();
+        _exit(0);
+    }
+    ck_assert_ptr_nonnull(vireo_loop_add_child(loop, a, on_child, &exited));
+    ck_assert_ptr_nonnull(vireo_loop_add_child(loop, b, on_child, &killed));
+    kill(b, SIGKILL);
+    run_until(loop, &exited.fired, 1, 5000);
+    run_until(loop, &killed.fired, 1, 5000);
+    ck_assert_int_eq(exited.pid, a);
+    ck_assert(WIFEXITED(exited.wstatus) && WEXITSTATUS(exited.wstatus) == 7);
+    ck_assert(WIFSIGNALED(killed.wstatus) && WTERMSIG(killed.wstatus) == SIGKILL);
+    /* Reaped: nothing left to wait for. */
+    ck_assert_int_eq(waitpid(a, NULL, WNOHANG), -1);
+    vireo_loop_free(loop);
+}
+END_TEST
+
+static void on_signal(vireo_source *src, int signo, void *ud)
+{
+    counts *c = ud;
+
+    c->fired++;
+    c->signo = signo;
+}
+
+START_TEST(signals)
+{
+    vireo_loop *loop = vireo_loop_new(NULL);
+    counts c = {0};
+    vireo_source *s = vireo_loop_add_signal(loop, SIGUSR1, on_signal, &c);
+
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_null(vireo_loop_add_signal(loop, SIGUSR1, on_signal, &c)); /* one per signal */
+    raise(SIGUSR1);
+    run_until(loop, &c.fired, 1, 1000);
+    ck_assert_int_eq(c.fired, 1);
+    ck_assert_int_eq(c.signo, SIGUSR1);
+    vireo_loop_free(loop);
+}
+END_TEST
+
+static void on_defer(vireo_source *src, void *ud)
+{
+    counts *c = ud;
+
+    if (++c->fired == 3)
+        vireo_source_set_enabled(src, false);
+}
+
+static void on_quit(vireo_source *src, void *ud)
+{
+    vireo_loop_quit(ud, 42);
+}
+
+START_TEST(defer_and_quit)
+{
+    vireo_loop *loop = vireo_loop_new(NULL);
+    counts c = {0};
+
+    vireo_loop_add_defer(loop, on_defer, &c);
+    vireo_loop_add_timer(loop, 30000, false, on_quit, loop);
+    ck_assert_int_eq(vireo_loop_run(loop), 42);
+    ck_assert_int_eq(c.fired, 3);
+    vireo_loop_free(loop);
+}
+END_TEST
+
+Suite *loop_suite(void)
+{
+    Suite *s = suite_create("loop");
+    TCase *tc = tcase_create("sources");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, timers);
+    tcase_add_test(tc, timer_removes_itself);
+    tcase_add_test(tc, fd_watch);
+    tcase_add_test(tc, child_processes);
+    tcase_add_test(tc, signals);
+    tcase_add_test(tc, defer_and_quit);
+    suite_add_tcase(s, tc);
+    return s;
+}
