@@ -24,6 +24,9 @@ typedef struct cpu_platform {
     uint8_t (*intr_ack)(void *opaque);
     /* Guest time in nanoseconds; stops while the machine is paused. Drives RDTSC. */
     uint64_t (*now_ns)(void *opaque);
+    /* FERR#: an unmasked x87 error met a waiting instruction while CR0.NE is clear; a PC
+     * raises IRQ 13. May be NULL. (Added for the legacy x87 error path.) */
+    void (*fpu_error)(void *opaque);
 } cpu_platform;
 
 /* Why cpu_run() returned. */
@@ -78,6 +81,16 @@ void cpu_get_regs(const cpu *c, cpu_regs *ret_regs);
 /* Writes the registers; segment selectors are loaded with real-mode semantics when CR0.PE is
  * clear and re-read from the descriptor tables otherwise. */
 void cpu_set_regs(cpu *c, const cpu_regs *regs);
+
+/* Instruction trace: when on, every instruction is disassembled with CS:EIP and registers
+ * and handed to fn (one line, no newline) before it runs; fn NULL writes to stderr. Setting
+ * the environment variable VIREO_CPU_TRACE=1 turns it on at cpu_new(). Slow: debugging only. */
+void cpu_set_trace(cpu *c, bool on, void (*fn)(void *opaque, const char *line), void *opaque);
+
+/* Disassemble one instruction from `code` (avail bytes) into out; returns its length, or 0
+ * when the bytes do not hold a whole instruction. Used by traces and debuggers. */
+int cpu_disasm(const uint8_t *code, unsigned avail, bool code32, uint32_t eip, char *out,
+               int size);
 
 /* Debug output: a register dump (used on triple fault) into buf; returns bytes written. */
 int cpu_dump_state(const cpu *c, char *buf, int size);

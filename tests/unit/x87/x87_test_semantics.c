@@ -35,6 +35,8 @@ static double get_double(uint32_t off)
     return v;
 }
 
+enum { X87_TEST_CC = FPU_SW_C0 | FPU_SW_C1 | FPU_SW_C2 | FPU_SW_C3 };
+
 static unsigned top_of(const fpu *f)
 {
     return (f->sw >> 11) & 7;
@@ -177,6 +179,50 @@ START_TEST(precision_control_rounds_sums)
         exec_at(&f, 0xDD, 0x18, 0); /* FSTP m64 */
         ck_assert(get_double(0) == (exact[i] ? 1.0 + 0x1p-30 : 1.0));
     }
+}
+END_TEST
+
+START_TEST(fldpi_follows_rounding_control)
+{
+    /* pi = C90FDAA2 2168C234 C4C6... : nearest and up round up, down and chop do not. */
+    static const uint64_t want[4] = {0xC90FDAA22168C235ull, 0xC90FDAA22168C234ull,
+                                     0xC90FDAA22168C235ull, 0xC90FDAA22168C234ull};
+    for (unsigned rc = 0; rc < 4; rc++) {
+        fpu f;
+        setup(&f, 0, NULL);
+        f.cw = (uint16_t)((f.cw & ~0x0C00) | rc << 10);
+        exec_at(&f, 0xD9, 0xEB, 0); /* FLDPI */
+        ck_assert_uint_eq(st(&f, 0)->mant, want[rc]);
+        ck_assert_uint_eq(st(&f, 0)->sign_exp, 0x4000);
+    }
+}
+END_TEST
+
+START_TEST(bcd_load_and_store)
+{
+    static const uint8_t bcd[10] = {0x89, 0x67, 0x45, 0x23, 0x01, 0, 0, 0, 0, 0x80};
+    fpu f;
+    setup(&f, 0, NULL);
+    memcpy(x87_test_mem, bcd, 10);
+    exec_at(&f, 0xDF, 0x20, 0);    /* FBLD */
+    exec_at(&f, 0xDD, 0x10, 0x40); /* FST m64 */
+    ck_assert(get_double(0x40) == -123456789.0);
+    memset(x87_test_mem + 0x80, 0xAA, 10);
+    exec_at(&f, 0xDF, 0x30, 0x80); /* FBSTP */
+    ck_assert_mem_eq(x87_test_mem + 0x80, bcd, 10);
+    ck_assert_uint_eq(f.tw, 0xFFFF);
+}
+END_TEST
+
+START_TEST(fprem_reports_quotient_bits)
+{
+    fpu f;
+    setup(&f, 2, (double[]){3.0, 20.0}); /* 20 rem 3: quotient 6 = 110b, remainder 2 */
+    exec_at(&f, 0xD9, 0xF8, 0);          /* FPREM */
+    exec_at(&f, 0xDD, 0x10, 0x40);
+    ck_assert(get_double(0x40) == 2.0);
+    /* Q2 -> C0, Q1 -> C3, Q0 -> C1; C2 = 0 (complete). */
+    ck_assert_uint_eq(f.sw & X87_TEST_CC, FPU_SW_C0 | FPU_SW_C3);
 }
 END_TEST
 
@@ -492,6 +538,9 @@ TCase *x87_tcase_semantics(void)
     tcase_add_test(tc, fist_overflow_stores_integer_indefinite);
     tcase_add_test(tc, fist_rounds_with_rounding_control);
     tcase_add_test(tc, precision_control_rounds_sums);
+    tcase_add_test(tc, fldpi_follows_rounding_control);
+    tcase_add_test(tc, bcd_load_and_store);
+    tcase_add_test(tc, fprem_reports_quotient_bits);
     tcase_add_test(tc, fcomi_reports_through_eflags);
     tcase_add_test(tc, fcmov_reads_eflags);
     tcase_add_test(tc, fnstsw_ax_returns_status_word);
