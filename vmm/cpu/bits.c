@@ -14,7 +14,7 @@ static void set_cf_of(cpu *c, bool cf, bool of)
 }
 
 /* Returns the result; records flags. cnt already masked to 5 bits and non-zero. */
-static uint32_t shift_op(cpu *c, int op, uint32_t a, unsigned cnt, int sz)
+ALWAYS_INLINE uint32_t shift_op(cpu *c, int op, uint32_t a, unsigned cnt, int sz)
 {
     unsigned w = bits_of[sz];
     uint32_t m = lf_mask[sz], sign = lf_sign[sz];
@@ -83,26 +83,53 @@ static uint32_t shift_op(cpu *c, int op, uint32_t a, unsigned cnt, int sz)
     }
 }
 
-/* Group 2: C0/C1 Ib, D0/D1 by 1, D2/D3 by CL */
-ALWAYS_INLINE int grp2_t(cpu *c, const insn *i, int sz, bool mem, int src)
+/* Group 2: C0/C1 Ib, D0/D1 by 1, D2/D3 by CL; one handler per operation so the shift
+ * code is specialised. src: 0 imm8, 1 one, 2 CL. */
+ALWAYS_INLINE int grp2_t(cpu *c, const insn *i, int sz, bool mem, int src, int op)
 {
     unsigned cnt = (src == 0 ? i->imm : src == 1 ? 1 : c->gpr[CPU_ECX]) & 0x1F;
     uint32_t ea = 0;
     uint32_t a = e_rmw(c, i, sz, mem, &ea);
     if (!cnt)
         return 0;
-    e_write(c, i, sz, mem, ea, shift_op(c, i->reg, a, cnt, sz));
+    e_write(c, i, sz, mem, ea, shift_op(c, op, a, cnt, sz));
     return 0;
 }
-#define shi_t  grp2_t
-#define sh1_t  grp2_t
-#define shcl_t grp2_t
-GEN_B(shi, 0)
-GEN_V(shi, 0)
-GEN_B(sh1, 1)
-GEN_V(sh1, 1)
-GEN_B(shcl, 2)
-GEN_V(shcl, 2)
+#define SHIFT_FORMS(N, OP)                                                                         \
+    ALWAYS_INLINE int N##_i_t(cpu *c, const insn *i, int sz, bool mem)                             \
+    {                                                                                              \
+        return grp2_t(c, i, sz, mem, 0, OP);                                                       \
+    }                                                                                              \
+    ALWAYS_INLINE int N##_1_t(cpu *c, const insn *i, int sz, bool mem)                             \
+    {                                                                                              \
+        return grp2_t(c, i, sz, mem, 1, OP);                                                       \
+    }                                                                                              \
+    ALWAYS_INLINE int N##_cl_t(cpu *c, const insn *i, int sz, bool mem)                            \
+    {                                                                                              \
+        return grp2_t(c, i, sz, mem, 2, OP);                                                       \
+    }                                                                                              \
+    GEN_B(N##_i)                                                                                   \
+    GEN_V(N##_i)                                                                                   \
+    GEN_B(N##_1)                                                                                   \
+    GEN_V(N##_1)                                                                                   \
+    GEN_B(N##_cl)                                                                                  \
+    GEN_V(N##_cl)
+SHIFT_FORMS(rol, S_ROL)
+SHIFT_FORMS(ror, S_ROR)
+SHIFT_FORMS(rcl, S_RCL)
+SHIFT_FORMS(rcr, S_RCR)
+SHIFT_FORMS(shl, S_SHL)
+SHIFT_FORMS(shr, S_SHR)
+SHIFT_FORMS(sar, S_SAR)
+#define REG_SHIFT(r, N)                                                                            \
+    do {                                                                                           \
+        SETG_B(0xC0, r, N##_i);  /* C0 grp2 Eb,Ib */                                               \
+        SETG_V(0xC1, r, N##_i);  /* C1 grp2 Ev,Ib */                                               \
+        SETG_B(0xD0, r, N##_1);  /* D0 grp2 Eb,1 */                                                \
+        SETG_V(0xD1, r, N##_1);  /* D1 grp2 Ev,1 */                                                \
+        SETG_B(0xD2, r, N##_cl); /* D2 grp2 Eb,CL */                                               \
+        SETG_V(0xD3, r, N##_cl); /* D3 grp2 Ev,CL */                                               \
+    } while (0)
 
 /* SHLD (0F A4 Ib, A5 CL), SHRD (0F AC, AD) */
 ALWAYS_INLINE int shd_t(cpu *c, const insn *i, int sz, bool mem, bool right, bool by_cl)
@@ -212,14 +239,14 @@ GEN_V(bsr, true)
 
 void bits_register(void)
 {
-    for (int r = 0; r < 8; r++) {
-        SETG_B(0xC0, r, shi);  /* C0 grp2 Eb,Ib */
-        SETG_V(0xC1, r, shi);  /* C1 grp2 Ev,Ib */
-        SETG_B(0xD0, r, sh1);  /* D0 grp2 Eb,1 */
-        SETG_V(0xD1, r, sh1);  /* D1 grp2 Ev,1 */
-        SETG_B(0xD2, r, shcl); /* D2 grp2 Eb,CL */
-        SETG_V(0xD3, r, shcl); /* D3 grp2 Ev,CL */
-    }
+    REG_SHIFT(0, rol);
+    REG_SHIFT(1, ror);
+    REG_SHIFT(2, rcl);
+    REG_SHIFT(3, rcr);
+    REG_SHIFT(4, shl);
+    REG_SHIFT(5, shr);
+    REG_SHIFT(6, shl); /* SAL is SHL */
+    REG_SHIFT(7, sar);
     SET_V(0x1A4, shldi);
     SET_V(0x1A5, shldc);
     SET_V(0x1AC, shrdi);

@@ -24,6 +24,9 @@ typedef struct cpu_platform {
     uint8_t (*intr_ack)(void *opaque);
     /* Guest time in nanoseconds; stops while the machine is paused. Drives RDTSC. */
     uint64_t (*now_ns)(void *opaque);
+    /* FERR#: an unmasked x87 error met a waiting instruction while CR0.NE is clear; a PC
+     * raises IRQ 13. May be NULL. (Added for the legacy x87 error path.) */
+    void (*fpu_error)(void *opaque);
 } cpu_platform;
 
 /* Why cpu_run() returned. */

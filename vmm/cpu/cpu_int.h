@@ -192,6 +192,8 @@ struct cpu {
     uint64_t tsc_offset;
     uint64_t apic_base_dummy;
     uint64_t gen_seen; /* physmap generation the TLB and code cache were built for */
+    bool check_gen;    /* a device may have changed the physical map: compare generations */
+    uint32_t jc_epoch; /* validity of the jump cache (icache.c) */
     int trace;         /* disassemble each instruction (cpu_set_trace, VIREO_CPU_TRACE=1) */
     void (*trace_fn)(void *opaque, const char *line);
     void *trace_opaque;
@@ -264,6 +266,7 @@ void mmu_check_generation(cpu *c);
 struct icache *icache_new(void);
 void icache_free(struct icache *ic);
 void icache_flush(cpu *c);
+void cpu_jc_bump(cpu *c);
 /* Invalidate code overlapping [paddr, paddr+len); returns true if something was dropped. */
 bool icache_invalidate(cpu *c, uint32_t paddr, uint32_t len);
 bool icache_page_has_code(const cpu *c, uint32_t phys_page);

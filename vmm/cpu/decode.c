@@ -255,6 +255,37 @@ static int decode_modrm(dec_src *s, uint32_t *ppos, bool a32, int segovr, insn *
     return 1;
 }
 
+/* LOCK is allowed only on read-modify-write instructions with a memory destination. */
+static bool lockable(uint32_t opc, uint32_t reg, bool mem)
+{
+    if (!mem)
+        return false;
+    if (opc < 0x40)
+        return (opc & 7) < 2 && (opc >> 3) != 7; /* ADD OR ADC SBB AND SUB XOR Ev,Gv */
+    switch (opc) {
+    case 0x80:
+    case 0x81:
+    case 0x82:
+    case 0x83: return reg != 7;
+    case 0x86:
+    case 0x87: return true;
+    case 0xF6:
+    case 0xF7: return reg == 2 || reg == 3;
+    case 0xFE:
+    case 0xFF: return reg < 2;
+    case 0x1AB:
+    case 0x1B3:
+    case 0x1BB:
+    case 0x1B0:
+    case 0x1B1:
+    case 0x1C0:
+    case 0x1C1: return true;
+    case 0x1BA: return reg >= 5;
+    case 0x1C7: return reg == 1;
+    default: return false;
+    }
+}
+
 /* Unconditional transfers: decoding a block stops after them. */
 static bool ends_block(uint32_t opc, uint32_t reg)
 {
@@ -374,5 +405,7 @@ int x86_decode(dec_src *s, bool code32, insn *o)
     int idx = (o32 ? 2 : 0) + ((fl & I_MEM) ? 1 : 0);
     insn_fn fn = (df & D_GRP) ? gtab[opc][o->reg][idx] : tab[opc][idx];
     o->fn = fn ? fn : op_ud;
+    if ((fl & I_LOCK) && !lockable(opc, o->reg, (fl & I_MEM) != 0))
+        o->fn = op_ud;
     return (int)pos;
 }

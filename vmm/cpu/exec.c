@@ -101,6 +101,7 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
 {
     c->budget_end = c->instret + budget;
     c->in_run = true;
+    c->check_gen = true; /* devices ran since the last call */
     switch (setjmp(c->jb)) {
     case 0: break;
     case 1:
@@ -115,7 +116,8 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
             c->in_run = false;
             return CPU_EXIT_SHUTDOWN;
         }
-        if (unlikely(atomic_exchange(&c->exit_request, 0))) {
+        if (unlikely(atomic_load_explicit(&c->exit_request, memory_order_relaxed)) &&
+            atomic_exchange(&c->exit_request, 0)) {
             c->in_run = false;
             return CPU_EXIT_REQUEST;
         }
@@ -132,7 +134,8 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
             c->in_run = false;
             return CPU_EXIT_HALT;
         }
-        mmu_check_generation(c);
+        if (unlikely(c->check_gen))
+            mmu_check_generation(c);
         if (unlikely(c->eflags & F_TF)) {
             exec_one(c);
             c->dr[6] |= 0x4000;

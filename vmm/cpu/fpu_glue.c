@@ -2,30 +2,18 @@
  * escape instruction, FWAIT. The FPU itself lives in x87/ (built into the same library). */
 #include "vmm/cpu/ops.h"
 
-/* Escapes that do not wait for pending errors: FNINIT FNCLEX FNSTSW FNSTCW FNSTENV FNSAVE. */
-static bool no_wait(const insn *i)
-{
-    unsigned op = i->op, reg = i->reg;
-    bool mem = (i->flags & I_MEM) != 0;
-    if (op == 0xDB && !mem && reg == 4 && (i->rm == 2 || i->rm == 3))
-        return true; /* DB E2 FNCLEX, DB E3 FNINIT */
-    if (op == 0xDF && !mem && reg == 4 && i->rm == 0)
-        return true; /* DF E0 FNSTSW AX */
-    if (op == 0xD9 && mem && (reg == 6 || reg == 7))
-        return true; /* FNSTENV, FNSTCW */
-    if (op == 0xDD && mem && (reg == 6 || reg == 7))
-        return true; /* FNSAVE, FNSTSW m16 */
-    return false;
-}
-
-/* Report a pending unmasked x87 error: #MF with CR0.NE. The legacy external path (FERR# to
- * IRQ 13 with CR0.NE clear) needs a platform hook that does not exist yet: the error is left
- * pending, which DOS-era guests notice but Linux (which sets NE) does not. */
+/* Report a pending unmasked x87 error at a waiting instruction: #MF with CR0.NE; with NE
+ * clear the PC's legacy path (FERR# to IRQ 13 through the platform hook) and the instruction
+ * goes on, as it does once the handler has acknowledged the error. */
 static void check_pending(cpu *c)
 {
 #ifdef VIREO_HAVE_X87
-    if (fpu_error_pending(&c->fpu) && (c->cr0 & CR0_NE))
+    if (!fpu_error_pending(&c->fpu))
+        return;
+    if (c->cr0 & CR0_NE)
         cpu_raise(c, EXC_MF, 0);
+    if (c->plat.fpu_error)
+        c->plat.fpu_error(c->plat.opaque);
 #else
     (void)c;
 #endif
@@ -33,26 +21,40 @@ static void check_pending(cpu *c)
 
 int op_fpu_esc(cpu *c, const insn *i)
 {
+#ifdef VIREO_HAVE_X87
+    bool mem = (i->flags & I_MEM) != 0;
+    uint8_t modrm = (uint8_t)((mem ? 0 : 0xC0) | (i->reg << 3) | i->rm);
+    if (!fpu_encoding_valid(i->op, modrm))
+        cpu_ud(c);
     if (c->cr0 & (CR0_EM | CR0_TS))
         cpu_raise(c, EXC_NM, 0);
-#ifdef VIREO_HAVE_X87
-    if (!no_wait(i))
+    if (fpu_is_waiting(i->op, modrm))
         check_pending(c);
     fpu_operand o;
-    o.is_mem = (i->flags & I_MEM) != 0;
+    o.is_mem = mem;
     o.seg = i->seg;
-    o.offset = o.is_mem ? ea_of(c, i) : 0;
+    o.offset = mem ? ea_of(c, i) : 0;
     o.opsize32 = (i->flags & I_O32) != 0;
     o.pmode = c->pmode;
     o.cs = c->seg[CPU_SEG_CS].sel;
     o.eip = c->eip;
     o.ds = c->seg[i->seg].sel;
-    uint8_t modrm = (uint8_t)((o.is_mem ? 0 : 0xC0) | (i->reg << 3) | i->rm);
-    fpu_exec(c, &c->fpu, i->op, modrm, &o);
+    o.eflags = cpu_get_eflags(c);
+    o.ax = 0;
+    int r = fpu_exec(c, &c->fpu, i->op, modrm, &o);
+    if (r == FPU_EXEC_EFLAGS) {
+        uint32_t zpc = F_ZF | F_PF | F_CF;
+        c->eflags = (c->eflags & ~(zpc | F_OF | F_SF | F_AF)) | (o.eflags & zpc);
+    } else if (r == FPU_EXEC_AX) {
+        set_r16(c, CPU_EAX, o.ax);
+    } else if (r == FPU_EXEC_UD) {
+        cpu_ud(c);
+    }
     return 0;
 #else
-    /* TEMPORARY until the x87 unit (branch fpu) is merged: no FPU, escapes are invalid */
-    (void)no_wait;
+    /* no x87 unit in this build: escapes raise #NM/#UD like a CPU without an FPU */
+    if (c->cr0 & (CR0_EM | CR0_TS))
+        cpu_raise(c, EXC_NM, 0);
     cpu_ud(c);
 #endif
 }

@@ -35,7 +35,19 @@ typedef struct page_info {
     uint32_t lines; /* 128-byte lines holding decoded code */
 } page_info;
 
+/* Jump cache: linear EIP -> block, valid while jc_epoch is unchanged. The epoch moves on
+ * every event that can change what a linear address runs: TLB flushes, INVLPG, CPL
+ * changes, code invalidation, cache flushes. It spares the TLB walk and hash lookup on the
+ * way from one block to the next. */
+#define JC_SIZE 4096
+typedef struct jc_entry {
+    uint32_t la;
+    uint32_t epoch;
+    const struct block *b;
+} jc_entry;
+
 struct icache {
+    jc_entry jc[JC_SIZE];
     block blocks[MAX_BLOCKS];
     insn insns[MAX_INSNS];
     uint32_t hash[HASH_SIZE];
@@ -77,6 +89,15 @@ void icache_flush(cpu *c)
         ic->pages[ic->blocks[k].phys >> 12] = (page_info){0, 0};
     memset(ic->hash, 0, sizeof(ic->hash));
     ic->nblocks = ic->ninsns = 0;
+    cpu_jc_bump(c);
+}
+
+void cpu_jc_bump(cpu *c)
+{
+    if (++c->jc_epoch == 0) { /* wrapped: no entry may look valid */
+        memset(c->ic->jc, 0, sizeof(c->ic->jc));
+        c->jc_epoch = 1;
+    }
 }
 
 bool icache_page_has_code(const cpu *c, uint32_t phys_page)
@@ -142,6 +163,8 @@ bool icache_invalidate(cpu *c, uint32_t paddr, uint32_t len)
         paddr += n;
         len -= n;
     }
+    if (hit)
+        cpu_jc_bump(c);
     return hit;
 }
 
@@ -210,29 +233,38 @@ const insn *icache_get(cpu *c, uint32_t *ret_count)
 {
     const seg_cache *cs = &c->seg[CPU_SEG_CS];
     uint32_t eip = c->eip;
-    if (unlikely(eip > cs->limit))
-        return NULL;
     uint32_t la = cs->base + eip;
-    const tlb_entry *e = &c->tlb_cur[(la >> 12) & TLB_MASK];
-    uint32_t phys;
-    if (likely(e->tag_r == (la & ~0xFFFu)))
-        phys = e->phys | (la & 0xFFF);
-    else
-        phys = mmu_translate(c, la, ACC_X, c->cpl == 3);
-    const block *b = lookup(c->ic, phys, c->code32);
-    if (!b) {
-        const uint8_t *host = physmap_page_ptr(c->plat.mem, phys, false);
-        if (!host)
+    jc_entry *j = &c->ic->jc[(la ^ (la >> 12)) & (JC_SIZE - 1)];
+    const block *b;
+    if (likely(j->la == la && j->epoch == c->jc_epoch && j->b->code32 == c->code32)) {
+        b = j->b;
+    } else {
+        if (unlikely(eip > cs->limit))
             return NULL;
-        uint32_t room = 0x1000 - (phys & 0xFFF);
-        if (cs->limit - eip < room - 1)
-            room = cs->limit - eip + 1;
-        b = build(c, phys, host + (phys & 0xFFF), room);
-        if (!b)
-            return NULL;
-    } else if (unlikely(cs->limit - eip < (uint32_t)b->bytes - 1)) {
-        return NULL;
+        const tlb_entry *e = &c->tlb_cur[(la >> 12) & TLB_MASK];
+        uint32_t phys;
+        if (likely(e->tag_r == (la & ~0xFFFu)))
+            phys = e->phys | (la & 0xFFF);
+        else
+            phys = mmu_translate(c, la, ACC_X, c->cpl == 3);
+        b = lookup(c->ic, phys, c->code32);
+        if (!b) {
+            const uint8_t *host = physmap_page_ptr(c->plat.mem, phys, false);
+            if (!host)
+                return NULL;
+            uint32_t room = 0x1000 - (phys & 0xFFF);
+            if (cs->limit - eip < room - 1)
+                room = cs->limit - eip + 1;
+            b = build(c, phys, host + (phys & 0xFFF), room);
+            if (!b)
+                return NULL;
+        }
+        j->la = la;
+        j->epoch = c->jc_epoch;
+        j->b = b;
     }
+    if (unlikely(eip > cs->limit || cs->limit - eip < (uint32_t)b->bytes - 1))
+        return NULL;
     *ret_count = b->count;
     return &c->ic->insns[b->first];
 }

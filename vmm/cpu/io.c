@@ -30,6 +30,7 @@ static void io_check(cpu *c, uint16_t port, unsigned n)
 static uint32_t port_in(cpu *c, uint16_t port, unsigned n)
 {
     io_check(c, port, n);
+    c->check_gen = true;
     return c->plat.io ? iobus_in(c->plat.io, port, n)
                       : (n == 4 ? 0xFFFFFFFFu : (1u << (8 * n)) - 1);
 }
@@ -40,6 +41,7 @@ static void port_out(cpu *c, uint16_t port, uint32_t v, unsigned n)
     if (c->plat.io)
         iobus_out(c->plat.io, port, v, n);
     /* a device may have raised an interrupt or changed the memory map: look again */
+    c->check_gen = true;
     cpu_end_block(c);
 }
 

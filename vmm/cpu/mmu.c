@@ -4,6 +4,7 @@
 
 void tlb_flush_all(cpu *c)
 {
+    cpu_jc_bump(c);
     for (int p = 0; p < 2; p++)
         for (uint32_t k = 0; k < TLB_SIZE; k++)
             c->tlb[p][k] = (tlb_entry){TLB_INVALID, TLB_INVALID, 0, 0, 0};
@@ -15,6 +16,7 @@ void tlb_flush_nonglobal(cpu *c)
         tlb_flush_all(c);
         return;
     }
+    cpu_jc_bump(c);
     for (int p = 0; p < 2; p++)
         for (uint32_t k = 0; k < TLB_SIZE; k++)
             if (!c->tlb[p][k].global)
@@ -23,6 +25,7 @@ void tlb_flush_nonglobal(cpu *c)
 
 void tlb_flush_page(cpu *c, uint32_t la)
 {
+    cpu_jc_bump(c);
     /* a 4 MiB page may sit in any slot: INVLPG drops every slot caching part of it */
     for (int p = 0; p < 2; p++)
         for (uint32_t k = 0; k < TLB_SIZE; k++) {
@@ -43,6 +46,7 @@ void tlb_drop_write_phys(cpu *c, uint32_t phys_page)
 
 void mmu_check_generation(cpu *c)
 {
+    c->check_gen = false;
     uint64_t g = physmap_generation(c->plat.mem);
     if (g != c->gen_seen) {
         c->gen_seen = g;
@@ -167,6 +171,7 @@ static inline void seg_check(cpu *c, int s, uint32_t off, unsigned n, bool write
 
 uint32_t lin_read(cpu *c, uint32_t la, unsigned n, bool user)
 {
+    c->check_gen = true; /* may be MMIO */
     if ((la & 0xFFF) + n <= 0x1000) {
         uint32_t pa = mmu_translate(c, la, ACC_R, user);
         return physmap_read(c->plat.mem, pa, n);
@@ -184,6 +189,7 @@ uint32_t lin_read(cpu *c, uint32_t la, unsigned n, bool user)
 
 void lin_write(cpu *c, uint32_t la, uint32_t v, unsigned n, bool user)
 {
+    c->check_gen = true; /* may be MMIO */
     if ((la & 0xFFF) + n <= 0x1000) {
         uint32_t pa = mmu_translate(c, la, ACC_W, user);
         physmap_write(c->plat.mem, pa, v, n);

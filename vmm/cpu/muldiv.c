@@ -197,7 +197,7 @@ static int aaa_aas(cpu *c, const insn *i, bool sub)
     uint32_t ax = c->gpr[0] & 0xFFFF;
     bool adj = (ax & 0xF) > 9 || (c->eflags & F_AF);
     if (adj)
-        ax = sub ? ((ax - 6) & 0xFF) | ((((ax >> 8) - 1) & 0xFF) << 8) : (ax + 0x106) & 0xFFFF;
+        ax = sub ? (ax - 6 - 0x100) & 0xFFFF : (ax + 0x106) & 0xFFFF; /* AX-6 then AH-1 */
     ax &= 0xFF0F;
     set_r16(c, 0, ax);
     set_szp(c, ax, adj ? (F_CF | F_AF) : 0, F_CF | F_AF | F_OF);

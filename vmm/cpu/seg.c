@@ -68,6 +68,8 @@ void seg_set_cache(cpu *c, int s, uint16_t sel, uint32_t base, uint32_t limit, u
 
 void cpu_set_cpl(cpu *c, unsigned cpl)
 {
+    if (c->cpl != cpl)
+        cpu_jc_bump(c);
     c->cpl = (uint8_t)cpl;
     c->tlb_cur = c->tlb[cpl == 3 ? 1 : 0];
 }

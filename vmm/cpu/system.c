@@ -360,6 +360,7 @@ static int rdtsc(cpu *c, const insn *i)
 
 enum {
     MSR_TSC = 0x10,
+    MSR_BIOS_SIGN_ID = 0x8B, /* microcode revision: reads 0, writes ignored */
     MSR_APIC_BASE = 0x1B,
     MSR_BBL_CR_CTL3 = 0x11E,
     MSR_SYSENTER_CS = 0x174,
@@ -382,6 +383,7 @@ static int rdmsr(cpu *c, const insn *i)
     case MSR_SYSENTER_CS: v = c->sysenter_cs; break;
     case MSR_SYSENTER_ESP: v = c->sysenter_esp; break;
     case MSR_SYSENTER_EIP: v = c->sysenter_eip; break;
+    case MSR_BIOS_SIGN_ID:
     case MSR_MCG_CAP:
     case MSR_MCG_STATUS:
     case MSR_BBL_CR_CTL3:
@@ -406,6 +408,7 @@ static int wrmsr(cpu *c, const insn *i)
     case MSR_SYSENTER_CS: c->sysenter_cs = (uint32_t)v & 0xFFFF; break;
     case MSR_SYSENTER_ESP: c->sysenter_esp = (uint32_t)v; break;
     case MSR_SYSENTER_EIP: c->sysenter_eip = (uint32_t)v; break;
+    case MSR_BIOS_SIGN_ID:
     case MSR_MCG_STATUS:
     case MSR_BBL_CR_CTL3:
     case MSR_PERFCTR0:

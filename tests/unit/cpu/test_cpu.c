@@ -2,6 +2,7 @@
  * machine with RAM, a debug console (port 0xE9) and an exit port (0xF4). Each test names the
  * behaviour it checks; the programs are written so they would pass on real hardware. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,33 @@ START_TEST(regs_round_trip_and_real_mode_segments)
 }
 END_TEST
 
+static void dis_is(const char *hex, bool code32, uint32_t eip, const char *want)
+{
+    uint8_t b[16];
+    unsigned n = 0;
+    for (const char *p = hex; p[0] && p[1] && n < sizeof(b); p += 2)
+        sscanf(p, "%2hhx", &b[n++]);
+    char out[96];
+    int len = cpu_disasm(b, n, code32, eip, out, sizeof(out));
+    ck_assert_int_eq(len, (int)n);
+    ck_assert_str_eq(out, want);
+}
+
+START_TEST(disassembler_prints_intel_syntax)
+{
+    dis_is("01d8", true, 0, "add eax,ebx");
+    dis_is("8b442408", true, 0, "mov eax,dword [esp+0x8]");
+    dis_is("0f8410000000", true, 0x1000, "je 0x1016");
+    dis_is("66b83412", true, 0, "mov ax,0x1234");
+    dis_is("cd80", true, 0, "int 0x80");
+    dis_is("c70634127856", false, 0, "mov word [0x1234],0x5678");
+    dis_is("f3a5", true, 0, "rep movsd");
+    dis_is("26895efe", false, 0, "mov word es:[bp-0x2],bx");
+    dis_is("0f22c0", true, 0, "mov cr0,eax");
+    dis_is("c1e005", true, 0, "shl eax,0x5");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cpu");
@@ -230,6 +258,7 @@ int main(void)
     tcase_add_test(tc, dma_write_over_cached_code_is_seen);
     tcase_add_test(tc, alu_flags_add_sub_logic_inc_shift);
     tcase_add_test(tc, regs_round_trip_and_real_mode_segments);
+    tcase_add_test(tc, disassembler_prints_intel_syntax);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
