@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "kernel/guest_ram.h"
 #include "vmm/boot/multiboot.h"
 #include "vmm/cpu/cpu.h"
 #include "vmm/mem/iobus.h"
@@ -221,14 +222,15 @@ int main(int argc, char **argv)
         return BARE_EXIT_USAGE;
     }
     uint32_t ram_size = o.ram_mib << 20;
-    uint8_t *ram = calloc(ram_size, 1);
+    guest_ram ram = {.fd = -1};
+    int ram_err = guest_ram_alloc(&ram, ram_size);
     physmap *pm = physmap_new();
     iobus *io = iobus_new();
     bare b = {0};
     cpu_platform plat = {.mem = pm, .io = io, .opaque = &b, .intr_ack = no_intr, .now_ns = host_ns};
     int status = BARE_EXIT_USAGE;
     char err[256] = "";
-    if (!ram || !pm || !io || physmap_add_ram(pm, 0, ram_size, ram) < 0 ||
+    if (ram_err < 0 || !pm || !io || physmap_add_ram(pm, 0, ram_size, ram.host) < 0 ||
         setup_ports(io, &b) < 0 || !(b.cpu = cpu_new(&plat))) {
         fprintf(stderr, "vireo-bare: cannot set up the machine\n");
         goto out;
@@ -248,7 +250,7 @@ out:
         iobus_free(io);
     if (pm)
         physmap_free(pm);
-    free(ram);
+    guest_ram_free(&ram);
     free(image);
     return status;
 }

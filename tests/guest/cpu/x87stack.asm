@@ -1,8 +1,10 @@
 ; x87 stack faults: an operation on an empty register (underflow) and a push onto a full
 ; stack (overflow) set IE and SF, with C1 telling which, and with IM masked produce the
-; default NaN; unmasked they raise #MF at the next waiting instruction.
-; QEMU's TCG does not model empty-register checks, so this program has no oracle run: its
-; checks are the SDM's rules, and it must pass on real hardware.
+; default NaN; unmasked they raise #MF at the next waiting instruction. An unmasked
+; divide-by-zero leaves the operands and TOP unchanged (FDIVP does not pop).
+; QEMU's TCG models neither empty-register checks nor unmasked exceptions aborting the
+; instruction, so this program has no oracle run: its checks are the SDM's rules, and it must
+; pass on real hardware.
 %include "lib.inc"
 
 main:
@@ -36,8 +38,22 @@ main:
         and eax, 0x00FF
         CHECK eax, 0x00C1, "status: es sf ie"
         fninit
+        fldcw [cw_zm_off]
+        fld1
+        fldz
+        fdivp st1, st0              ; unmasked #Z: no result, no pop
+        fnstsw ax
+        movzx eax, ax
+        CHECK eax, 0xB084, "1/0 unmasked: top still 6"
+        fnclex
+        fstp qword [tmp]
+        CHECK dword [tmp + 4], 0, "st0 still +0"
+        fstp qword [tmp]
+        CHECK dword [tmp + 4], 0x3FF00000, "st1 still 1.0"
+        fninit
         ret
 
 cw_im_off:  dw 0x037E
+cw_zm_off:  dw 0x037B
         align 8
 tmp:        dq 0

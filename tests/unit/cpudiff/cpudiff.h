@@ -46,15 +46,21 @@ typedef struct cd_form {
     uint8_t imm;    /* the immediate count for CD_COUNT_IMM */
     bool is_signed; /* IDIV (operand generation avoids #DE) */
     bool high8;     /* 8-bit operands are AH/CH rather than AL/CL */
+    bool mem;       /* the r/m operand is the dword at [EBX] = CD_MEM_ADDR, not EAX */
 } cd_form;
 
 /* Register state exchanged with either CPU. gpr in the cpu_regs order; ESP is not used. */
 typedef struct cd_state {
     uint32_t gpr[8];
     uint32_t flags;
+    uint32_t mem[2]; /* the 8 bytes at CD_MEM_ADDR (memory forms; the second catches overruns) */
 } cd_state;
 
-#define CD_MAX_FORMS 400
+/* Guest-physical and host-virtual address of the memory operand: the same number on both
+ * sides, so that [EBX] means the same thing (the host maps a page there). */
+#define CD_MEM_ADDR 0x20000u
+
+#define CD_MAX_FORMS 512
 
 /* Fill `out` with every instruction form under test; returns how many (<= CD_MAX_FORMS). */
 unsigned cpudiff_forms_build(cd_form *out);
@@ -64,7 +70,8 @@ unsigned cpudiff_forms_build(cd_form *out);
  * 16-bit SHLD/SHRD with a count above 16. Every other register must always match. */
 uint32_t cpudiff_defined(const cd_form *f, const cd_state *in, bool *ret_dest_defined);
 
-/* Run the form natively. Returns 0, or -1 if executable memory cannot be had. */
+/* Run the form natively. Returns 0, or -1 if executable memory (or, for a memory form, the
+ * page at CD_MEM_ADDR) cannot be had. */
 int cpudiff_host_run(const cd_form *f, cd_state *st);
 
 /* Fill `st` with inputs for `f` from the random generator state `*seed` (edge values are mixed

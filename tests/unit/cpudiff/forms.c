@@ -158,6 +158,70 @@ static void bits(builder *b)
     bytes(add(b, CD_BSX, 16, "bsr ax, cx"), 4, 0x66, 0x0F, 0xBD, 0xC1);
 }
 
+/* Memory forms: r/m = [EBX] (ModRM mod 00, rm 011). The read-modify-write paths of an
+ * interpreter are usually separate from the register ones. */
+static cd_form *madd(builder *b, cd_class cls, unsigned size, const char *name, int n, ...)
+{
+    cd_form *f = add(b, cls, size, "%s", name);
+    f->mem = true;
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n; i++)
+        f->bytes[f->len++] = (uint8_t)va_arg(ap, int);
+    va_end(ap);
+    return f;
+}
+
+static void mem_forms(builder *b)
+{
+    static const char *const alu_names[8] = {"add", "or", "adc", "sbb", "and", "sub", "xor", "cmp"};
+    char nm[40];
+    for (unsigned n = 0; n < 8; n++) {
+        cd_class cls = (n == 1 || n == 4 || n == 6) ? CD_LOGIC : CD_ALU;
+        snprintf(nm, sizeof(nm), "%s [ebx], ecx", alu_names[n]);
+        madd(b, cls, 32, nm, 2, n * 8 + 1, 0x0B);
+        snprintf(nm, sizeof(nm), "%s ecx, [ebx]", alu_names[n]);
+        madd(b, cls, 32, nm, 2, n * 8 + 3, 0x0B);
+        snprintf(nm, sizeof(nm), "%s byte [ebx], cl", alu_names[n]);
+        madd(b, cls, 8, nm, 2, n * 8, 0x0B);
+        snprintf(nm, sizeof(nm), "%s word [ebx], cx", alu_names[n]);
+        madd(b, cls, 16, nm, 3, 0x66, n * 8 + 1, 0x0B);
+        snprintf(nm, sizeof(nm), "%s dword [ebx], -3", alu_names[n]);
+        madd(b, cls, 32, nm, 3, 0x83, 0x03 | n << 3, 0xFD);
+    }
+    madd(b, CD_INCDEC, 32, "inc dword [ebx]", 2, 0xFF, 0x03);
+    madd(b, CD_INCDEC, 8, "dec byte [ebx]", 2, 0xFE, 0x0B);
+    madd(b, CD_NOT, 32, "not dword [ebx]", 2, 0xF7, 0x13);
+    madd(b, CD_ALU, 16, "neg word [ebx]", 3, 0x66, 0xF7, 0x1B);
+    madd(b, CD_LOGIC, 32, "test [ebx], ecx", 2, 0x85, 0x0B);
+    madd(b, CD_MUL, 32, "imul ecx, [ebx]", 3, 0x0F, 0xAF, 0x0B);
+    madd(b, CD_MUL, 32, "mul dword [ebx]", 2, 0xF7, 0x23);
+    static const char *const sh[8] = {"rol", "ror", "rcl", "rcr", "shl", "shr", "sal", "sar"};
+    static const cd_class shc[8] = {CD_ROT,   CD_ROT,   CD_RCX,   CD_RCX,
+                                    CD_SHIFT, CD_SHIFT, CD_SHIFT, CD_SAR};
+    for (unsigned n = 0; n < 8; n++) {
+        if (n == 6)
+            continue;
+        snprintf(nm, sizeof(nm), "%s dword [ebx], cl", sh[n]);
+        madd(b, shc[n], 32, nm, 2, 0xD3, 0x03 | n << 3)->count = CD_COUNT_CL;
+        snprintf(nm, sizeof(nm), "%s byte [ebx], cl", sh[n]);
+        madd(b, shc[n], 8, nm, 2, 0xD2, 0x03 | n << 3)->count = CD_COUNT_CL;
+        snprintf(nm, sizeof(nm), "%s word [ebx], 1", sh[n]);
+        madd(b, shc[n], 16, nm, 3, 0x66, 0xD1, 0x03 | n << 3)->count = CD_COUNT_ONE;
+    }
+    madd(b, CD_SHXD, 32, "shld [ebx], ecx, cl", 3, 0x0F, 0xA5, 0x0B)->count = CD_COUNT_CL;
+    madd(b, CD_SHXD, 32, "shrd [ebx], ecx, cl", 3, 0x0F, 0xAD, 0x0B)->count = CD_COUNT_CL;
+    static const char *const bt[4] = {"bt", "bts", "btr", "btc"};
+    for (unsigned i = 0; i < 4; i++) {
+        snprintf(nm, sizeof(nm), "%s dword [ebx], 45", bt[i]);
+        madd(b, CD_BT, 32, nm, 4, 0x0F, 0xBA, 0x23 + 8 * i, 45);
+        snprintf(nm, sizeof(nm), "%s word [ebx], 7", bt[i]);
+        madd(b, CD_BT, 16, nm, 5, 0x66, 0x0F, 0xBA, 0x23 + 8 * i, 7);
+    }
+    madd(b, CD_ALU, 32, "xadd [ebx], ecx", 3, 0x0F, 0xC1, 0x0B);
+    madd(b, CD_ALU, 32, "cmpxchg [ebx], ecx", 3, 0x0F, 0xB1, 0x0B);
+}
+
 unsigned cpudiff_forms_build(cd_form *out)
 {
     builder b = {out, 0};
@@ -193,6 +257,7 @@ unsigned cpudiff_forms_build(cd_form *out)
     bytes(add(&b, CD_MUL, 16, "imul ax, cx, 0x7001"), 5, 0x66, 0x69, 0xC1, 0x01, 0x70);
     bytes(add(&b, CD_MUL, 32, "imul eax, ecx, 0x12345"), 6, 0x69, 0xC1, 0x45, 0x23, 0x01, 0);
     bits(&b);
+    mem_forms(&b);
     return b.n;
 }
 

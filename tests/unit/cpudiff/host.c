@@ -55,6 +55,20 @@ void cd_host_exec(cd_state *st, void *code);
 _Static_assert(offsetof(cd_state, flags) == 32, "trampoline layout");
 
 static uint8_t *code_page;
+static uint32_t *mem_page;
+
+static int map_mem_page(void)
+{
+    void *p = mmap((void *)(uintptr_t)CD_MEM_ADDR, 4096, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p != (void *)(uintptr_t)CD_MEM_ADDR) {
+        if (p != MAP_FAILED)
+            munmap(p, 4096);
+        return -1;
+    }
+    mem_page = p;
+    return 0;
+}
 
 int cpudiff_host_run(const cd_form *f, cd_state *st)
 {
@@ -67,9 +81,15 @@ int cpudiff_host_run(const cd_form *f, cd_state *st)
     }
     memcpy(code_page, f->bytes, f->len);
     code_page[f->len] = 0xC3; /* ret */
+    if (f->mem && !mem_page && map_mem_page() < 0)
+        return -1;
+    if (f->mem)
+        memcpy(mem_page, st->mem, sizeof(st->mem));
     uint32_t keep = st->gpr[4];
     cd_host_exec(st, code_page);
     st->gpr[4] = keep;
+    if (f->mem)
+        memcpy(st->mem, mem_page, sizeof(st->mem));
     st->flags &= CD_ARITH | 0x2;
     return 0;
 }

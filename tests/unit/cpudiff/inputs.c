@@ -82,4 +82,8 @@ void cpudiff_inputs(const cd_form *f, uint64_t *seed, cd_state *st)
     }
     if (f->cls == CD_DIV)
         division(f, seed, st);
+    st->mem[0] = value(seed);
+    st->mem[1] = value(seed);
+    if (f->mem)
+        st->gpr[3] = CD_MEM_ADDR; /* EBX */
 }

@@ -98,8 +98,12 @@ static const char *emu_run(unsigned i, cd_state *st)
     r.eflags = st->flags;
     r.eip = FORM_CODE + 16 * i;
     cpu_set_regs(vcpu, &r);
+    if (physmap_copy_to_guest(pm, CD_MEM_ADDR, st->mem, sizeof(st->mem)) < 0)
+        return "cannot write the memory operand";
     cpu_exit e = cpu_run(vcpu, 1);
     cpu_get_regs(vcpu, &r);
+    if (physmap_copy_from_guest(pm, CD_MEM_ADDR, st->mem, sizeof(st->mem)) < 0)
+        return "cannot read the memory operand";
     memcpy(st->gpr, r.gpr, sizeof(r.gpr));
     st->flags = r.eflags & (CD_ARITH | 0x2);
     if (e == CPU_EXIT_SHUTDOWN)
@@ -112,12 +116,12 @@ static const char *emu_run(unsigned i, cd_state *st)
 static void report(const cd_form *f, const cd_state *in, const cd_state *host, const cd_state *emu,
                    uint32_t mask, const char *why)
 {
-    fprintf(stderr,
-            "MISMATCH %s: %s\n  in   eax=%08x ecx=%08x edx=%08x flags=%03x\n"
-            "  host eax=%08x ecx=%08x edx=%08x flags=%03x\n"
-            "  emu  eax=%08x ecx=%08x edx=%08x flags=%03x (defined %03x)\n",
-            f->name, why, in->gpr[0], in->gpr[1], in->gpr[2], in->flags, host->gpr[0], host->gpr[1],
-            host->gpr[2], host->flags, emu->gpr[0], emu->gpr[1], emu->gpr[2], emu->flags, mask);
+    const cd_state *st[3] = {in, host, emu};
+    static const char *const who[3] = {"in  ", "host", "emu "};
+    fprintf(stderr, "MISMATCH %s: %s (defined flags %03x)\n", f->name, why, mask);
+    for (int k = 0; k < 3; k++)
+        fprintf(stderr, "  %s eax=%08x ecx=%08x edx=%08x mem=%08x flags=%03x\n", who[k],
+                st[k]->gpr[0], st[k]->gpr[1], st[k]->gpr[2], st[k]->mem[0], st[k]->flags);
 }
 
 /* Runs every form whose class is in [first, last]; returns the number of mismatches. */
@@ -144,6 +148,8 @@ static unsigned run_classes(cd_class first, cd_class last)
             for (int g = 0; !why && g < 8; g++)
                 if (host.gpr[g] != emu.gpr[g] && (g != 0 || dest))
                     why = "registers differ";
+            if (!why && memcmp(host.mem, emu.mem, sizeof(host.mem)) != 0)
+                why = "memory differs";
             if (why) {
                 report(f, &in, &host, &emu, mask, why);
                 form_bad++;

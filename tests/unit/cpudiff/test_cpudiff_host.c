@@ -48,6 +48,27 @@ START_TEST(host_add_matches_c)
 }
 END_TEST
 
+START_TEST(host_memory_forms_use_the_fixed_page)
+{
+    const cd_form *f = find("add [ebx], ecx");
+    uint64_t seed = 3;
+    for (int i = 0; i < 100; i++) {
+        cd_state st;
+        cpudiff_inputs(f, &seed, &st);
+        cd_state in = st;
+        ck_assert_uint_eq(st.gpr[3], CD_MEM_ADDR);
+        ck_assert_int_eq(cpudiff_host_run(f, &st), 0);
+        ck_assert_uint_eq(st.mem[0], in.mem[0] + in.gpr[1]);
+        ck_assert_uint_eq(st.mem[1], in.mem[1]);
+        ck_assert_uint_eq(st.gpr[1], in.gpr[1]);
+    }
+    f = find("shr byte [ebx], cl");
+    cd_state st = {.gpr = {0, 3, 0, CD_MEM_ADDR, 0x8000}, .flags = 2, .mem = {0xAAAAAA80, 7}};
+    ck_assert_int_eq(cpudiff_host_run(f, &st), 0);
+    ck_assert_uint_eq(st.mem[0], 0xAAAAAA10);
+}
+END_TEST
+
 START_TEST(host_byte_ops_keep_upper_bits)
 {
     const cd_form *f = find("sub ah, ch");
@@ -133,6 +154,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, form_table_fits);
     tcase_add_test(tc, host_add_matches_c);
+    tcase_add_test(tc, host_memory_forms_use_the_fixed_page);
     tcase_add_test(tc, host_byte_ops_keep_upper_bits);
     tcase_add_test(tc, host_division_matches_c);
     tcase_add_test(tc, host_runs_every_form);
