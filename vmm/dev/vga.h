@@ -135,6 +135,12 @@ int vga_get_screen_text(vga *v, char **ret_text);
  * (1-32) starting at character `first`, into character map 0. Returns 0 or -EINVAL. */
 int vga_load_font(vga *v, const uint8_t *glyphs, int first, int count, int height);
 
+/* Find the 8x16 font in a VGA BIOS image (the IBM character set, found by its first two
+ * glyphs) and load it as character map 0, as the BIOS's mode set would. For guests booted
+ * without a BIOS (direct Linux boot), whose console expects the BIOS font in place.
+ * Returns 0, or -ENOENT if the image holds no such font. */
+int vga_load_font_from_rom(vga *v, const uint8_t *rom, uint32_t len);
+
 /* Read the VGA BIOS (e.g. /usr/share/seabios/vgabios-stdvga.bin) into a malloc'd buffer
  * for fw_cfg file VGA_ROM_FW_CFG_NAME. Returns 0, -errno from the file, -EFBIG over 256 KiB. */
 int vga_read_rom(const char *path, uint8_t **ret_data, uint32_t *ret_len);

@@ -566,6 +566,87 @@ START_TEST(lfb_not_mapped_over_bios_while_sizing)
 }
 END_TEST
 
+START_TEST(small_vram_refuses_modes_that_do_not_fit)
+{
+    devtest *t = devtest_new();
+    display_surface *s = display_surface_new();
+    vga v;
+    ck_assert_int_eq(vga_init(&v, &t->env, NULL, 0, NULL, s, 3), -EINVAL);
+    ck_assert_int_eq(vga_init(&v, &t->env, NULL, 0, NULL, s, 1), 0);
+    iobus_out(t->io, 0x1CE, VBE_INDEX_VIDEO_MEMORY_64K, 2);
+    ck_assert_uint_eq(iobus_in(t->io, 0x1CF, 2), 16);
+    static const uint16_t big[] = {1024, 768, 32}, fits[] = {640, 480, 16};
+    for (int pass = 0; pass < 2; pass++) {
+        const uint16_t *m = pass ? fits : big;
+        for (int i = 0; i < 3; i++) {
+            iobus_out(t->io, 0x1CE, (uint16_t)(VBE_INDEX_XRES + i), 2);
+            iobus_out(t->io, 0x1CF, m[i], 2);
+        }
+        iobus_out(t->io, 0x1CE, VBE_INDEX_ENABLE, 2);
+        iobus_out(t->io, 0x1CF, VBE_ENABLED, 2);
+        ck_assert_uint_eq(iobus_in(t->io, 0x1CF, 2) & VBE_ENABLED, pass ? VBE_ENABLED : 0);
+    }
+    vga_update(&v, 0);
+    ck_assert_int_eq(s->width, 640);
+    vga_fini(&v, &t->env);
+    display_surface_free(s);
+    devtest_free(t);
+}
+END_TEST
+
+#define VGABIOS "/usr/share/seabios/vgabios-stdvga.bin"
+
+START_TEST(seabios_vga_rom_matches_the_device)
+{
+    uint8_t *rom = NULL;
+    uint32_t len = 0;
+    ck_assert_int_eq(vga_read_rom(VGABIOS, &rom, &len), 0);
+    ck_assert_uint_ge(len, 0x1A);
+    ck_assert_uint_eq(rom[0], 0x55);
+    ck_assert_uint_eq(rom[1], 0xAA);
+    /* The PCI data structure names the device the ROM drives. */
+    uint32_t pcir = rom[0x18] | rom[0x19] << 8;
+    ck_assert_uint_lt(pcir + 8, len);
+    ck_assert_mem_eq(rom + pcir, "PCIR", 4);
+    ck_assert_uint_eq(rom[pcir + 4] | rom[pcir + 5] << 8, VGA_PCI_VENDOR);
+    ck_assert_uint_eq(rom[pcir + 6] | rom[pcir + 7] << 8, VGA_PCI_DEVICE);
+    free(rom);
+    ck_assert_int_eq(vga_read_rom("/nonexistent/vgabios.bin", &rom, &len), -ENOENT);
+}
+END_TEST
+
+START_TEST(rom_font_renders_text)
+{
+    fixture *f = fx_new();
+    uint8_t *rom = NULL;
+    uint32_t len = 0;
+    ck_assert_int_eq(vga_read_rom(VGABIOS, &rom, &len), 0);
+    ck_assert_int_eq(vga_load_font_from_rom(&f->v, rom, len), 0);
+    put_text(f, 0, 0, "AB", 0x07);
+    vga_update(&f->v, 0);
+    /* The glyph rows drawn are the ROM's: find 'A' as 16 rows in the ROM image. */
+    uint8_t a[16];
+    for (int y = 0; y < 16; y++) {
+        a[y] = 0;
+        for (int x = 0; x < 8; x++)
+            if (px(f, x, y) == 0xAAAAAA)
+                a[y] |= (uint8_t)(0x80 >> x);
+    }
+    int found = 0;
+    for (uint32_t i = 0; i + 16 <= len; i++)
+        found |= memcmp(rom + i, a, 16) == 0;
+    ck_assert(found);
+    int lit = 0; /* and it is not blank */
+    for (int y = 0; y < 16; y++)
+        lit += a[y] != 0;
+    ck_assert_int_gt(lit, 5);
+    uint8_t zeros[64] = {0};
+    ck_assert_int_eq(vga_load_font_from_rom(&f->v, zeros, sizeof(zeros)), -ENOENT);
+    free(rom);
+    fx_free(f);
+}
+END_TEST
+
 /* ---- state and hostile input ---- */
 
 START_TEST(save_load_round_trip)
@@ -646,6 +727,9 @@ static Suite *vga_suite(void)
     tcase_add_test(tc, vbe_resolution_change_resizes);
     tcase_add_test(tc, vbe_rejects_modes_that_do_not_fit);
     tcase_add_test(tc, lfb_not_mapped_over_bios_while_sizing);
+    tcase_add_test(tc, small_vram_refuses_modes_that_do_not_fit);
+    tcase_add_test(tc, seabios_vga_rom_matches_the_device);
+    tcase_add_test(tc, rom_font_renders_text);
     tcase_add_test(tc, save_load_round_trip);
     tcase_add_test(tc, random_register_and_memory_writes_are_harmless);
     suite_add_tcase(s, tc);
