@@ -20,8 +20,9 @@
 typedef struct vireo_bus vireo_bus;
 typedef struct vireo_subscription vireo_subscription;
 
-/* Connect to the session bus (DBUS_SESSION_BUS_ADDRESS), to a bus at `address`, or wrap a
- * peer connection (e.g. from a DBusServer; takes a reference). NULL with *errp on failure. */
+/* Connect to the session bus (DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus), to a
+ * bus at `address`, or wrap a peer connection (e.g. from a DBusServer; takes a reference).
+ * NULL with *errp on failure. */
 vireo_bus *vireo_bus_open_session(vireo_error **errp);
 vireo_bus *vireo_bus_open_address(const char *address, vireo_error **errp);
 vireo_bus *vireo_bus_new_peer(DBusConnection *conn, vireo_error **errp);
