@@ -394,6 +394,16 @@ static bool sub_matches(const vireo_subscription *s, DBusMessage *msg)
      * already routed by it. Unique names are compared. */
     if (s->sender && s->sender[0] == ':' && !dbus_message_has_sender(msg, s->sender))
         return false;
+    if (s->arg0) {
+        DBusMessageIter it;
+        const char *a = NULL;
+        if (!dbus_message_iter_init(msg, &it) ||
+            dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_STRING)
+            return false;
+        dbus_message_iter_get_basic(&it, &a);
+        if (strcmp(a, s->arg0) != 0)
+            return false;
+    }
     return true;
 }
 
@@ -624,6 +634,7 @@ vireo_subscription *vireo_subscription_free(vireo_subscription *s)
         s->next->prev = s->prev;
     vireo_proxy_unref(s->proxy);
     free(s->rule);
+    free(s->arg0);
     free(s->sender);
     free(s->path);
     free(s->iface);
