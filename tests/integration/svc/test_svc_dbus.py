@@ -6,7 +6,7 @@ call starts vireo-svc by D-Bus activation. Checks the machine lifecycle, bad inp
 across connections (conflicts, a client that dies holding a lock, waiting for a lock),
 events, broken and deleted settings files, a second instance and the idle exit.
 
-Usage: test_svc_dbus.py SERVICE_DIR VIREO_SVC
+Usage: test_svc_dbus.py SERVICE_DIR VIREO_SVC C_CLIENT
 """
 import os
 import subprocess
@@ -29,8 +29,8 @@ I_SESSION = 'org.vireo.Vireo1.Session'
 ERR = 'org.vireo.Vireo1.Error.'
 WRITE, SHARED = 2, 1
 
-SERVICE_DIR, VIREO_SVC = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
+SERVICE_DIR, VIREO_SVC, C_CLIENT = sys.argv[1], sys.argv[2], sys.argv[3]
+del sys.argv[1:4]
 
 
 class Bus:
@@ -279,6 +279,12 @@ class ServiceTest(unittest.TestCase):
             f.write('<VireoMachine version="1">\n<Hardware>\n</VireoMachine>\n')
         msg = self.assert_error('XMLError', self.root().OpenMachine, broken)
         self.assertIn(broken + ':3:', msg)
+
+    def test_lifecycle_from_c(self):
+        r = subprocess.run([C_CLIENT], env=self.bus_daemon.env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn('C lifecycle: ok', r.stdout)
 
     def test_second_instance_exits_cleanly(self):
         self.root().FindMachine  # make sure the service runs
