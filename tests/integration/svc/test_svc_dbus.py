@@ -139,6 +139,8 @@ class ServiceTest(unittest.TestCase):
         s = self.obj(spath)
         self.assertEqual(prop(m, I_MACHINE, 'SessionState'), 2)  # Locked
         self.assertEqual(prop(m, I_MACHINE, 'SessionOwner'), self.bus.get_unique_name())
+        self.assertEqual(prop(m, I_MACHINE, 'SessionPID'), os.getpid())
+        self.assertEqual(prop(m, I_MACHINE, 'SessionType'), 1)  # WriteLock
         copy = self.obj(prop(s, I_SESSION, 'Machine'))
         set_prop(copy, I_MACHINE, 'MemorySize', dbus.UInt32(1024))
         self.assertTrue(prop(copy, I_MACHINE, 'SettingsModified'))
@@ -192,7 +194,8 @@ class ServiceTest(unittest.TestCase):
             spath = mine.LockMachine(dbus.UInt32(WRITE), dbus.UInt32(0))
             theirs = dbus.Interface(self.obj(path, other), I_MACHINE)
             self.assert_error('ObjectInUse', theirs.LockMachine, dbus.UInt32(WRITE),
-                              dbus.UInt32(0), contains=self.bus.get_unique_name())
+                              dbus.UInt32(0),
+                              contains='%s (pid %d)' % (self.bus.get_unique_name(), os.getpid()))
             # only the owner may unlock
             self.assert_error('AccessDenied',
                               dbus.Interface(self.obj(spath, other), I_SESSION).UnlockMachine)
