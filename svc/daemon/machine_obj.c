@@ -22,7 +22,7 @@ static int model_error(vireo_error **errp, svc_error *e, int r)
 
 /* The settings this object shows; NULL (with an error) if the machine is inaccessible or the
  * session of a copy has ended. */
-static const struct svc_machine_settings *view(svc_machine_obj *o, vireo_error **errp)
+const struct svc_machine_settings *svc_machine_obj_view(svc_machine_obj *o, vireo_error **errp)
 {
     svc_error *e = NULL;
     if (o->kind == SVC_MOBJ_COPY) {
@@ -43,6 +43,11 @@ static int dup_str(char **ret, const char *s, vireo_error **errp)
         return 0;
     vireo_error_set(errp, VIREO_RESULT_OUT_OF_MEMORY, VIREO_ERROR_OUT_OF_MEMORY, "out of memory");
     return -ENOMEM;
+}
+
+static const struct svc_machine_settings *view(svc_machine_obj *o, vireo_error **errp)
+{
+    return svc_machine_obj_view(o, errp);
 }
 
 /* ---- getters ---- */
@@ -202,7 +207,7 @@ static int get_current_snapshot(vireo_object *self, char **ret, vireo_error **er
 
 /* ---- setters ---- */
 
-static int writable(svc_machine_obj *o, vireo_error **errp)
+int svc_machine_obj_writable(svc_machine_obj *o, vireo_error **errp)
 {
     if (o->kind == SVC_MOBJ_COPY || o->kind == SVC_MOBJ_NEW)
         return 0;
@@ -217,7 +222,7 @@ static int writable(svc_machine_obj *o, vireo_error **errp)
     static int fn(vireo_object *self, ctype v, vireo_error **errp)                                 \
     {                                                                                              \
         svc_machine_obj *o = mo(self);                                                             \
-        if (writable(o, errp) < 0)                                                                 \
+        if (svc_machine_obj_writable(o, errp) < 0)                                                 \
             return -EPERM;                                                                         \
         svc_error *e = NULL;                                                                       \
         int r = (expr);                                                                            \
@@ -243,7 +248,7 @@ static int set_boot_order(vireo_object *self, const vireo_boot_device *v, size_t
                           vireo_error **errp)
 {
     svc_machine_obj *o = mo(self);
-    if (writable(o, errp) < 0)
+    if (svc_machine_obj_writable(o, errp) < 0)
         return -EPERM;
     uint32_t order[SVC_BOOT_SLOTS + 1];
     for (size_t i = 0; i < n && i <= SVC_BOOT_SLOTS; i++)
@@ -251,6 +256,21 @@ static int set_boot_order(vireo_object *self, const vireo_boot_device *v, size_t
     svc_error *e = NULL;
     int r = svc_machine_set_boot_order(o->m, order, n, &e);
     return r < 0 ? model_error(errp, e, r) : 0;
+}
+
+static int get_serial_ports(vireo_object *self, char ***ret, size_t *ret_n, vireo_error **errp)
+{
+    char **v = calloc(SVC_SERIAL_SLOTS + 1, sizeof(*v));
+    for (unsigned i = 0; v && i < SVC_SERIAL_SLOTS; i++)
+        if (!(v[i] = svc_serial_obj_path(mo(self), i))) {
+            vireo_strv_free(v, i);
+            v = NULL;
+        }
+    if (!v)
+        return dup_str((char **)ret, NULL, errp);
+    *ret = v;
+    *ret_n = SVC_SERIAL_SLOTS;
+    return 0;
 }
 
 /* ---- methods ---- */
@@ -311,10 +331,24 @@ static int lock_machine(vireo_object *self, vireo_call *call, vireo_lock_type lo
     return 0; /* answered by lock_done, now or later */
 }
 
+static int get_serial_port(vireo_object *self, vireo_call *call, uint32_t slot, vireo_error **errp)
+{
+    if (slot >= SVC_SERIAL_SLOTS) {
+        svc_error *e = NULL;
+        svc_error_set(&e, -EINVAL, SVC_E_INVALID_ARG, "slot: %u is out of range; allowed 0..%d",
+                      slot, SVC_SERIAL_SLOTS - 1);
+        return model_error(errp, e, -EINVAL);
+    }
+    char *path = svc_serial_obj_path(mo(self), slot);
+    int r = path ? vireo_machine_complete_get_serial_port(call, path) : -ENOMEM;
+    free(path);
+    return r;
+}
+
 static int save_settings(vireo_object *self, vireo_call *call, vireo_error **errp)
 {
     svc_machine_obj *o = mo(self);
-    if (writable(o, errp) < 0)
+    if (svc_machine_obj_writable(o, errp) < 0)
         return -EPERM;
     svc_error *e = NULL;
     int r = svc_machine_commit(o->m, &e);
@@ -341,7 +375,7 @@ static int set_vnc_password(vireo_object *self, vireo_call *call, const char *pa
                             vireo_error **errp)
 {
     svc_machine_obj *o = mo(self);
-    if (writable(o, errp) < 0)
+    if (svc_machine_obj_writable(o, errp) < 0)
         return -EPERM;
     svc_error *e = NULL;
     int r = svc_machine_set_vnc_password(o->m, password, &e);
@@ -428,6 +462,8 @@ static const vireo_machine_ops machine_ops = {
     .get_state_file_path = get_state_file_path,
     .get_current_snapshot = get_current_snapshot,
     .get_snapshot_count = get_snapshot_count,
+    .get_serial_ports = get_serial_ports,
+    .get_serial_port = get_serial_port,
     .lock_machine = lock_machine,
     .save_settings = save_settings,
     .discard_settings = discard_settings,
@@ -486,6 +522,12 @@ svc_machine_obj *svc_machine_obj_export(svc_daemon *d, svc_machine *m,
         vireo_object_unref(&o->base);
         return NULL;
     }
+    if (svc_serial_objs_export(o, errp) < 0) {
+        svc_serial_objs_unexport(o);
+        vireo_bus_unexport(d->bus, path);
+        vireo_object_unref(&o->base);
+        return NULL;
+    }
     if (kind != SVC_MOBJ_COPY)
         d->machines[d->n_machines++] = o;
     return o; /* the list (or the session object) holds the reference from init */
@@ -498,6 +540,7 @@ void svc_machine_obj_drop(svc_daemon *d, svc_machine_obj *o)
             d->machines[i] = d->machines[--d->n_machines];
             break;
         }
+    svc_serial_objs_unexport(o);
     vireo_bus_unexport(d->bus, o->path);
     vireo_object_unref(&o->base);
 }

@@ -85,6 +85,15 @@ svc_machine_obj *svc_machine_obj_export(svc_daemon *d, svc_machine *m,
                                         enum svc_machine_obj_kind kind, const char *path,
                                         const char *owner, vireo_error **errp);
 void svc_machine_obj_drop(svc_daemon *d, svc_machine_obj *o); /* unexport, forget */
+/* The settings a machine object shows (NULL with an error if inaccessible or ended). */
+const struct svc_machine_settings *svc_machine_obj_view(svc_machine_obj *o, vireo_error **errp);
+/* InvalidSessionState unless the object is a session's copy or a new machine. */
+int svc_machine_obj_writable(svc_machine_obj *o, vireo_error **errp);
+
+/* The four ISerialPort objects of a machine object, at "<machine path>/serial/<slot>". */
+char *svc_serial_obj_path(const svc_machine_obj *mo, unsigned slot);
+int svc_serial_objs_export(svc_machine_obj *mo, vireo_error **errp);
+void svc_serial_objs_unexport(svc_machine_obj *mo);
 svc_machine_obj *svc_daemon_find_machine_obj(svc_daemon *d, const char *path);
 svc_machine_obj *svc_daemon_find_machine_obj_for(svc_daemon *d, const svc_machine *m);
 

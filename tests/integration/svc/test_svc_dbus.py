@@ -154,6 +154,35 @@ class ServiceTest(unittest.TestCase):
         dbus.Interface(m, I_MACHINE).Unregister(dbus.UInt32(1))
         self.assert_error('ObjectNotFound', root.FindMachine, 'life')
 
+    def test_serial_ports(self):
+        path = self.new_machine('serial')
+        m = self.obj(path)
+        ports = prop(m, I_MACHINE, 'SerialPorts')
+        self.assertEqual(len(ports), 4)
+        I_SERIAL = 'org.vireo.Vireo1.SerialPort'
+        com2 = self.obj(ports[1])
+        self.assertEqual((prop(com2, I_SERIAL, 'Slot'), prop(com2, I_SERIAL, 'IRQ'),
+                          prop(com2, I_SERIAL, 'IOBase')), (1, 3, 0x2f8))
+        self.assert_error('InvalidSessionState', set_prop, com2, I_SERIAL, 'Enabled', True)
+        spath = dbus.Interface(m, I_MACHINE).LockMachine(dbus.UInt32(WRITE), dbus.UInt32(0))
+        s = self.obj(spath)
+        copy = self.obj(prop(s, I_SESSION, 'Machine'))
+        cport = self.obj(dbus.Interface(copy, I_MACHINE).GetSerialPort(dbus.UInt32(0)))
+        self.assert_error('InvalidArg', dbus.Interface(copy, I_MACHINE).GetSerialPort,
+                          dbus.UInt32(4), contains='slot: 4')
+        set_prop(cport, I_SERIAL, 'Enabled', True)
+        set_prop(cport, I_SERIAL, 'Mode', dbus.UInt32(3))  # TCPServer
+        self.assert_error('InvalidArg', set_prop, cport, I_SERIAL, 'Port', dbus.UInt16(80),
+                          contains='1024..65535')
+        self.assert_error('InvalidArg', dbus.Interface(copy, I_MACHINE).SaveSettings,
+                          contains='port: must be set for mode TCPServer')
+        set_prop(cport, I_SERIAL, 'Port', dbus.UInt16(4555))
+        dbus.Interface(copy, I_MACHINE).SaveSettings()
+        dbus.Interface(s, I_SESSION).UnlockMachine()
+        com1 = self.obj(ports[0])
+        self.assertEqual((prop(com1, I_SERIAL, 'Enabled'), prop(com1, I_SERIAL, 'Mode'),
+                          prop(com1, I_SERIAL, 'Port')), (True, 3, 4555))
+
     def test_bad_names_and_values(self):
         root = self.root()
         for bad, why in [('a/b', "contains '/'"), ('..', 'reserved'), ('x\x01', 'control'),
