@@ -345,6 +345,152 @@ static int get_serial_port(vireo_object *self, vireo_call *call, uint32_t slot, 
     return r;
 }
 
+/* ---- storage ---- */
+
+static int get_storage_controllers(vireo_object *self, char ***ret, size_t *ret_n,
+                                   vireo_error **errp)
+{
+    const struct svc_machine_settings *s = view(mo(self), errp);
+    if (!s)
+        return -EINVAL;
+    char **v = calloc(s->n_controllers + 1, sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    for (size_t i = 0; i < s->n_controllers; i++)
+        if (svc_controller_obj_path(mo(self), s->controllers[i].name, &v[i], errp) < 0) {
+            vireo_strv_free(v, i);
+            return -ENOMEM;
+        }
+    *ret = v;
+    *ret_n = s->n_controllers;
+    return 0;
+}
+
+static int get_medium_attachments(vireo_object *self, char ***ret, size_t *ret_n,
+                                  vireo_error **errp)
+{
+    const struct svc_machine_settings *s = view(mo(self), errp);
+    if (!s)
+        return -EINVAL;
+    size_t total = 0, n = 0;
+    for (size_t i = 0; i < s->n_controllers; i++)
+        total += s->controllers[i].n_attachments;
+    char **v = calloc(total + 1, sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    for (size_t i = 0; i < s->n_controllers; i++)
+        for (size_t k = 0; k < s->controllers[i].n_attachments; k++, n++) {
+            const struct svc_attachment *a = &s->controllers[i].attachments[k];
+            if (svc_attachment_obj_path(mo(self), s->controllers[i].name, a->port, a->device, &v[n],
+                                        errp) < 0) {
+                vireo_strv_free(v, n);
+                return -ENOMEM;
+            }
+        }
+    *ret = v;
+    *ret_n = total;
+    return 0;
+}
+
+/* A medium argument: an object path ("/" = none) to a uuid string (heap, "" for none). */
+static char *medium_uuid(const char *path)
+{
+    if (!path || strcmp(path, "/") == 0 || !*path)
+        return strdup("");
+    char *u = vireo_path_to_uuid(path);
+    return u ? u : strdup("invalid-medium-path");
+}
+
+static int add_storage_controller(vireo_object *self, vireo_call *call, const char *name,
+                                  vireo_storage_bus bus, vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0)
+        return -EPERM;
+    svc_error *e = NULL;
+    int r = svc_machine_add_storage_controller(o->m, name, bus, &e);
+    if (r < 0)
+        return model_error(errp, e, r);
+    char *path = NULL;
+    r = svc_controller_obj_path(o, name, &path, errp);
+    if (r == 0)
+        r = vireo_machine_complete_add_storage_controller(call, path);
+    free(path);
+    return r;
+}
+
+static int remove_storage_controller(vireo_object *self, vireo_call *call, const char *name,
+                                     vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0)
+        return -EPERM;
+    svc_error *e = NULL;
+    int r = svc_machine_remove_storage_controller(o->m, name, &e);
+    return r < 0 ? model_error(errp, e, r) : vireo_machine_complete_remove_storage_controller(call);
+}
+
+static int get_storage_controller_by_name(vireo_object *self, vireo_call *call, const char *name,
+                                          vireo_error **errp)
+{
+    const struct svc_machine_settings *s = view(mo(self), errp);
+    if (!s)
+        return -EINVAL;
+    for (size_t i = 0; i < s->n_controllers; i++)
+        if (strcmp(s->controllers[i].name, name) == 0) {
+            char *path = NULL;
+            int r = svc_controller_obj_path(mo(self), name, &path, errp);
+            if (r == 0)
+                r = vireo_machine_complete_get_storage_controller_by_name(call, path);
+            free(path);
+            return r;
+        }
+    svc_error *e = NULL;
+    svc_error_set(&e, -ENOENT, SVC_E_OBJECT_NOT_FOUND,
+                  "name: the machine has no storage controller called '%s'", name);
+    return model_error(errp, e, -ENOENT);
+}
+
+static int attach_device(vireo_object *self, vireo_call *call, const char *name, uint32_t port,
+                         uint32_t device, vireo_device_type type, const char *medium,
+                         vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0)
+        return -EPERM;
+    char *uuid = medium_uuid(medium);
+    svc_error *e = NULL;
+    int r = uuid ? svc_machine_attach_device(o->m, o->d->reg, name, port, device, type, uuid, &e)
+                 : -ENOMEM;
+    free(uuid);
+    return r < 0 ? model_error(errp, e, r) : vireo_machine_complete_attach_device(call);
+}
+
+static int detach_device(vireo_object *self, vireo_call *call, const char *name, uint32_t port,
+                         uint32_t device, vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0)
+        return -EPERM;
+    svc_error *e = NULL;
+    int r = svc_machine_detach_device(o->m, name, port, device, &e);
+    return r < 0 ? model_error(errp, e, r) : vireo_machine_complete_detach_device(call);
+}
+
+static int mount_medium(vireo_object *self, vireo_call *call, const char *name, uint32_t port,
+                        uint32_t device, const char *medium, bool force, vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0) /* a running machine's drive needs its VM */
+        return -EPERM;
+    char *uuid = medium_uuid(medium);
+    svc_error *e = NULL;
+    int r =
+        uuid ? svc_machine_mount_medium(o->m, o->d->reg, name, port, device, uuid, &e) : -ENOMEM;
+    free(uuid);
+    return r < 0 ? model_error(errp, e, r) : vireo_machine_complete_mount_medium(call);
+}
+
 static int save_settings(vireo_object *self, vireo_call *call, vireo_error **errp)
 {
     svc_machine_obj *o = mo(self);
@@ -463,6 +609,14 @@ static const vireo_machine_ops machine_ops = {
     .get_current_snapshot = get_current_snapshot,
     .get_snapshot_count = get_snapshot_count,
     .get_serial_ports = get_serial_ports,
+    .get_storage_controllers = get_storage_controllers,
+    .get_medium_attachments = get_medium_attachments,
+    .add_storage_controller = add_storage_controller,
+    .remove_storage_controller = remove_storage_controller,
+    .get_storage_controller_by_name = get_storage_controller_by_name,
+    .attach_device = attach_device,
+    .detach_device = detach_device,
+    .mount_medium = mount_medium,
     .get_serial_port = get_serial_port,
     .lock_machine = lock_machine,
     .save_settings = save_settings,
@@ -541,6 +695,7 @@ void svc_machine_obj_drop(svc_daemon *d, svc_machine_obj *o)
             break;
         }
     svc_serial_objs_unexport(o);
+    svc_machine_obj_unexport_extra(o);
     vireo_bus_unexport(d->bus, o->path);
     vireo_object_unref(&o->base);
 }

@@ -37,6 +37,8 @@ typedef struct svc_machine_obj {
     char *path;
     char *owner;          /* NEW/OPENED: the connection that made it */
     svc_session *session; /* COPY: the session it belongs to (borrowed) */
+    char **extra;         /* paths of on-demand child objects (controllers, attachments) */
+    size_t n_extra;
 } svc_machine_obj;
 
 typedef struct svc_session_obj {
@@ -96,6 +98,14 @@ int svc_serial_objs_export(svc_machine_obj *mo, vireo_error **errp);
 void svc_serial_objs_unexport(svc_machine_obj *mo);
 svc_machine_obj *svc_daemon_find_machine_obj(svc_daemon *d, const char *path);
 svc_machine_obj *svc_daemon_find_machine_obj_for(svc_daemon *d, const svc_machine *m);
+
+/* IStorageController and IMediumAttachment objects, exported on demand under the machine
+ * object ("<machine path>/controller/<name in hex>", ".../attachment/<name hex>_<port>_<dev>"),
+ * unexported with it. *ret gets the path (heap). */
+int svc_controller_obj_path(svc_machine_obj *mo, const char *name, char **ret, vireo_error **errp);
+int svc_attachment_obj_path(svc_machine_obj *mo, const char *controller, uint32_t port,
+                            uint32_t device, char **ret, vireo_error **errp);
+void svc_machine_obj_unexport_extra(svc_machine_obj *mo);
 
 /* Sessions: export one for a new lock; drop the objects of sessions no longer locked. */
 svc_session_obj *svc_session_obj_export(svc_daemon *d, svc_session *s, vireo_error **errp);

@@ -183,6 +183,40 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual((prop(com1, I_SERIAL, 'Enabled'), prop(com1, I_SERIAL, 'Mode'),
                           prop(com1, I_SERIAL, 'Port')), (True, 3, 4555))
 
+    def test_storage(self):
+        I_CTL, I_ATT = 'org.vireo.Vireo1.StorageController', 'org.vireo.Vireo1.MediumAttachment'
+        root = self.root()
+        path = root.CreateMachine('', 'storage', 'Linux')
+        m = dbus.Interface(self.obj(path), I_MACHINE)
+        ctl = self.obj(m.AddStorageController('IDE', dbus.UInt32(1)))
+        self.assertEqual((prop(ctl, I_CTL, 'Name'), prop(ctl, I_CTL, 'PortCount'),
+                          prop(ctl, I_CTL, 'MaxDevicesPerPort')), ('IDE', 2, 2))
+        self.assert_error('LimitReached', m.AddStorageController, 'IDE2', dbus.UInt32(1),
+                          contains='one per bus')
+        self.assert_error('InvalidArg', m.AttachDevice, 'IDE', dbus.UInt32(0), dbus.UInt32(0),
+                          dbus.UInt32(1), dbus.ObjectPath('/'), contains='a hard disk needs one')
+        self.assert_error('ObjectNotFound', m.AttachDevice, 'IDE', dbus.UInt32(0), dbus.UInt32(0),
+                          dbus.UInt32(1),
+                          dbus.ObjectPath('/org/vireo/Vireo1/medium/0123abcd_0000_4000_8000_00000000000a'),
+                          contains='not registered')
+        m.AttachDevice('IDE', dbus.UInt32(1), dbus.UInt32(0), dbus.UInt32(2), dbus.ObjectPath('/'))
+        atts = prop(self.obj(path), I_MACHINE, 'MediumAttachments')
+        self.assertEqual(len(atts), 1)
+        att = self.obj(atts[0])
+        self.assertEqual((prop(att, I_ATT, 'Controller'), prop(att, I_ATT, 'Port'),
+                          prop(att, I_ATT, 'Type'), prop(att, I_ATT, 'Medium')),
+                         ('IDE', 1, 2, '/'))
+        root.RegisterMachine(path)
+        reg = self.obj(path)
+        self.assertEqual(len(prop(reg, I_MACHINE, 'StorageControllers')), 1)
+        spath = m.LockMachine(dbus.UInt32(WRITE), dbus.UInt32(0))
+        copy = dbus.Interface(self.obj(prop(self.obj(spath), I_SESSION, 'Machine')), I_MACHINE)
+        copy.RemoveStorageController('IDE')
+        copy.SaveSettings()
+        dbus.Interface(self.obj(spath), I_SESSION).UnlockMachine()
+        self.assertEqual(len(prop(reg, I_MACHINE, 'StorageControllers')), 0)
+        self.assert_error('ObjectNotFound', prop, ctl, I_CTL, 'Name', contains='is gone')
+
     def test_bad_names_and_values(self):
         root = self.root()
         for bad, why in [('a/b', "contains '/'"), ('..', 'reserved'), ('x\x01', 'control'),
