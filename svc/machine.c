@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "svc/machine_files.h"
@@ -25,6 +26,24 @@ static svc_machine *alloc_machine(const char *settings_path)
     svc_settings_init_empty(&m->settings);
     m->state = SVC_STATE_POWERED_OFF;
     return m;
+}
+
+/* Remember the file's identity (after a load or a save). */
+static void stamp(svc_machine *m)
+{
+    struct stat st;
+    if (stat(m->settings_path, &st) < 0)
+        return;
+    m->file_mtime = st.st_mtim;
+    m->file_ino = st.st_ino;
+    m->file_size = st.st_size;
+}
+
+static bool changed_on_disk(const svc_machine *m, const struct stat *st)
+{
+    return st->st_ino != m->file_ino || st->st_size != m->file_size ||
+           st->st_mtim.tv_sec != m->file_mtime.tv_sec ||
+           st->st_mtim.tv_nsec != m->file_mtime.tv_nsec;
 }
 
 svc_machine *svc_machine_new(struct svc_machine_settings *s, const char *settings_path)
@@ -83,6 +102,7 @@ int svc_machine_load(const char *settings_path, const svc_uuid *expected_uuid, s
         return -ENOMEM;
     }
     m->recovery_note = note;
+    stamp(m);
     *ret = m;
     return 0;
 }
@@ -139,6 +159,9 @@ static bool reload(svc_machine *m)
     if (svc_machine_load(m->settings_path, svc_uuid_is_null(&m->uuid) ? NULL : &m->uuid, &fresh) <
         0)
         return false;
+    m->file_mtime = fresh->file_mtime;
+    m->file_ino = fresh->file_ino;
+    m->file_size = fresh->file_size;
     if (fresh->accessible) {
         svc_settings_clear(&m->settings);
         m->settings = fresh->settings;
@@ -162,7 +185,8 @@ bool svc_machine_check_accessible(svc_machine *m)
 {
     if (!m->on_disk)
         return m->accessible;
-    if (access(m->settings_path, F_OK) < 0) {
+    struct stat st;
+    if (stat(m->settings_path, &st) < 0) {
         if (m->accessible) {
             svc_error *why = NULL;
             svc_error_set(&why, -ENOENT, SVC_E_FILE_ERROR,
@@ -172,9 +196,11 @@ bool svc_machine_check_accessible(svc_machine *m)
         }
         return false;
     }
-    if (!m->accessible)
+    /* A session's copy or a running VM own the settings until they are done with them. */
+    bool settled = !m->edit && svc_machine_state_persistent(m->state);
+    if (changed_on_disk(m, &st) && (!m->accessible || settled))
         return reload(m);
-    return true;
+    return m->accessible;
 }
 
 int svc_machine_require_accessible(svc_machine *m, svc_error **errp)
@@ -218,8 +244,10 @@ int svc_machine_save(svc_machine *m, svc_error **errp)
     int r = svc_machine_files_create(m->settings_path, errp);
     if (r == 0)
         r = svc_machine_settings_save(m->settings_path, &m->settings, errp);
-    if (r == 0)
+    if (r == 0) {
         m->on_disk = true;
+        stamp(m);
+    }
     return r;
 }
 

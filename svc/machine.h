@@ -7,6 +7,8 @@
 #define VIREO_SVC_MACHINE_H
 
 #include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
 
 #include "svc/error.h"
 #include "svc/settings.h"
@@ -27,6 +29,10 @@ typedef struct svc_machine {
     struct svc_machine_settings settings; /* committed: what the file holds */
     struct svc_machine_settings *edit;    /* the session's mutable copy, or NULL */
     enum svc_machine_state state;         /* run-time state */
+    /* identity of the file as last read or written, to notice edits behind our back */
+    struct timespec file_mtime;
+    ino_t file_ino;
+    off_t file_size;
 } svc_machine;
 
 /* A machine for settings that are already complete (takes them over; *s is left blank).
@@ -54,9 +60,12 @@ const char *svc_machine_name(const svc_machine *m);
 /* The folder holding the settings file (heap). NULL on allocation failure. */
 char *svc_machine_folder(const svc_machine *m);
 
-/* Re-check the settings file: a file deleted or replaced behind the service's back makes
- * the machine inaccessible (with a message saying so); an inaccessible machine whose file
- * loads again becomes accessible. Returns true if the machine is accessible afterwards. */
+/* Re-check the settings file: a file deleted behind the service's back makes the machine
+ * inaccessible (with a message saying so); a file changed behind its back (another inode,
+ * size or mtime than the service last read or wrote) is loaded again unless a session is
+ * editing the machine — a broken one makes the machine inaccessible with its file:line
+ * error; an inaccessible machine whose file loads again becomes accessible. Returns true if
+ * the machine is accessible afterwards. */
 bool svc_machine_check_accessible(svc_machine *m);
 
 /* Fail with InvalidObjectState naming the machine and its access error if inaccessible. */

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "svc/machine_files.h"
 #include "svc/registry.h"
 #include "svc/validate.h"
 
@@ -46,6 +48,25 @@ static int set_str(char **slot, const char *value, svc_error **errp)
     return svc_str_replace(slot, value) < 0 ? oom(errp) : 0;
 }
 
+/* A new machine not yet written moves with its name ("<folder>/<name>/<name>.vireo"),
+ * so registering it after a rename does not leave it under the first name. */
+static int follow_new_name(svc_machine *m, const char *old_name, const char *new_name,
+                           svc_error **errp)
+{
+    char *target = svc_machine_files_rename_target(m->settings_path, old_name, new_name);
+    if (!target)
+        return oom(errp);
+    if (strcmp(target, m->settings_path) != 0 && access(target, F_OK) == 0) {
+        int r = svc_error_set(errp, -EEXIST, SVC_E_FILE_ERROR,
+                              "name: the settings file %s exists already", target);
+        free(target);
+        return r;
+    }
+    free(m->settings_path);
+    m->settings_path = target;
+    return 0;
+}
+
 int svc_machine_set_name(svc_machine *m, const char *name, size_t len, svc_error **errp)
 {
     struct svc_machine_settings *s = svc_machine_mutable(m, errp);
@@ -54,6 +75,8 @@ int svc_machine_set_name(svc_machine *m, const char *name, size_t len, svc_error
     int r = svc_validate_name(name, len, errp);
     if (r == 0 && m->registry)
         r = svc_registry_check_name_free(m->registry, name, m, errp);
+    if (r == 0 && m->is_new && !m->on_disk)
+        r = follow_new_name(m, s->name, name, errp);
     return r < 0 ? r : set_str(&s->name, name, errp);
 }
 

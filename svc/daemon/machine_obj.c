@@ -22,7 +22,7 @@ static int model_error(vireo_error **errp, svc_error *e, int r)
 
 /* The settings this object shows; NULL (with an error) if the machine is inaccessible or the
  * session of a copy has ended. */
-static const struct svc_machine_settings *view(svc_machine_obj *o, vireo_error **errp)
+const struct svc_machine_settings *svc_machine_obj_view(svc_machine_obj *o, vireo_error **errp)
 {
     svc_error *e = NULL;
     if (o->kind == SVC_MOBJ_COPY) {
@@ -43,6 +43,11 @@ static int dup_str(char **ret, const char *s, vireo_error **errp)
         return 0;
     vireo_error_set(errp, VIREO_RESULT_OUT_OF_MEMORY, VIREO_ERROR_OUT_OF_MEMORY, "out of memory");
     return -ENOMEM;
+}
+
+static const struct svc_machine_settings *view(svc_machine_obj *o, vireo_error **errp)
+{
+    return svc_machine_obj_view(o, errp);
 }
 
 /* ---- getters ---- */
@@ -202,7 +207,7 @@ static int get_current_snapshot(vireo_object *self, char **ret, vireo_error **er
 
 /* ---- setters ---- */
 
-static int writable(svc_machine_obj *o, vireo_error **errp)
+int svc_machine_obj_writable(svc_machine_obj *o, vireo_error **errp)
 {
     if (o->kind == SVC_MOBJ_COPY || o->kind == SVC_MOBJ_NEW)
         return 0;
@@ -217,7 +222,7 @@ static int writable(svc_machine_obj *o, vireo_error **errp)
     static int fn(vireo_object *self, ctype v, vireo_error **errp)                                 \
     {                                                                                              \
         svc_machine_obj *o = mo(self);                                                             \
-        if (writable(o, errp) < 0)                                                                 \
+        if (svc_machine_obj_writable(o, errp) < 0)                                                 \
             return -EPERM;                                                                         \
         svc_error *e = NULL;                                                                       \
         int r = (expr);                                                                            \
@@ -243,7 +248,7 @@ static int set_boot_order(vireo_object *self, const vireo_boot_device *v, size_t
                           vireo_error **errp)
 {
     svc_machine_obj *o = mo(self);
-    if (writable(o, errp) < 0)
+    if (svc_machine_obj_writable(o, errp) < 0)
         return -EPERM;
     uint32_t order[SVC_BOOT_SLOTS + 1];
     for (size_t i = 0; i < n && i <= SVC_BOOT_SLOTS; i++)
@@ -251,6 +256,21 @@ static int set_boot_order(vireo_object *self, const vireo_boot_device *v, size_t
     svc_error *e = NULL;
     int r = svc_machine_set_boot_order(o->m, order, n, &e);
     return r < 0 ? model_error(errp, e, r) : 0;
+}
+
+static int get_serial_ports(vireo_object *self, char ***ret, size_t *ret_n, vireo_error **errp)
+{
+    char **v = calloc(SVC_SERIAL_SLOTS + 1, sizeof(*v));
+    for (unsigned i = 0; v && i < SVC_SERIAL_SLOTS; i++)
+        if (!(v[i] = svc_serial_obj_path(mo(self), i))) {
+            vireo_strv_free(v, i);
+            v = NULL;
+        }
+    if (!v)
+        return dup_str((char **)ret, NULL, errp);
+    *ret = v;
+    *ret_n = SVC_SERIAL_SLOTS;
+    return 0;
 }
 
 /* ---- methods ---- */
@@ -301,8 +321,8 @@ static int lock_machine(vireo_object *self, vireo_call *call, vireo_lock_type lo
     req->call = vireo_call_ref(call);
     svc_error *e = NULL;
     int r = svc_lock_machine_wait(&o->d->sessions, o->m, (enum svc_lock_type)lock_type,
-                                  sender ? sender : "", 0, timeout_ms, svc_now_ms(), lock_done, req,
-                                  &e);
+                                  sender ? sender : "", svc_daemon_pid_of(o->d, sender), timeout_ms,
+                                  svc_now_ms(), lock_done, req, &e);
     if (r < 0) {
         vireo_call_unref(req->call);
         free(req);
@@ -311,10 +331,170 @@ static int lock_machine(vireo_object *self, vireo_call *call, vireo_lock_type lo
     return 0; /* answered by lock_done, now or later */
 }
 
+static int get_serial_port(vireo_object *self, vireo_call *call, uint32_t slot, vireo_error **errp)
+{
+    if (slot >= SVC_SERIAL_SLOTS) {
+        svc_error *e = NULL;
+        svc_error_set(&e, -EINVAL, SVC_E_INVALID_ARG, "slot: %u is out of range; allowed 0..%d",
+                      slot, SVC_SERIAL_SLOTS - 1);
+        return model_error(errp, e, -EINVAL);
+    }
+    char *path = svc_serial_obj_path(mo(self), slot);
+    int r = path ? vireo_machine_complete_get_serial_port(call, path) : -ENOMEM;
+    free(path);
+    return r;
+}
+
+/* ---- storage ---- */
+
+static int get_storage_controllers(vireo_object *self, char ***ret, size_t *ret_n,
+                                   vireo_error **errp)
+{
+    const struct svc_machine_settings *s = view(mo(self), errp);
+    if (!s)
+        return -EINVAL;
+    char **v = calloc(s->n_controllers + 1, sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    for (size_t i = 0; i < s->n_controllers; i++)
+        if (svc_controller_obj_path(mo(self), s->controllers[i].name, &v[i], errp) < 0) {
+            vireo_strv_free(v, i);
+            return -ENOMEM;
+        }
+    *ret = v;
+    *ret_n = s->n_controllers;
+    return 0;
+}
+
+static int get_medium_attachments(vireo_object *self, char ***ret, size_t *ret_n,
+                                  vireo_error **errp)
+{
+    const struct svc_machine_settings *s = view(mo(self), errp);
+    if (!s)
+        return -EINVAL;
+    size_t total = 0, n = 0;
+    for (size_t i = 0; i < s->n_controllers; i++)
+        total += s->controllers[i].n_attachments;
+    char **v = calloc(total + 1, sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    for (size_t i = 0; i < s->n_controllers; i++)
+        for (size_t k = 0; k < s->controllers[i].n_attachments; k++, n++) {
+            const struct svc_attachment *a = &s->controllers[i].attachments[k];
+            if (svc_attachment_obj_path(mo(self), s->controllers[i].name, a->port, a->device, &v[n],
+                                        errp) < 0) {
+                vireo_strv_free(v, n);
+                return -ENOMEM;
+            }
+        }
+    *ret = v;
+    *ret_n = total;
+    return 0;
+}
+
+/* A medium argument: an object path ("/" = none) to a uuid string (heap, "" for none). */
+static char *medium_uuid(const char *path)
+{
+    if (!path || strcmp(path, "/") == 0 || !*path)
+        return strdup("");
+    char *u = vireo_path_to_uuid(path);
+    return u ? u : strdup("invalid-medium-path");
+}
+
+static int add_storage_controller(vireo_object *self, vireo_call *call, const char *name,
+                                  vireo_storage_bus bus, vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0)
+        return -EPERM;
+    svc_error *e = NULL;
+    int r = svc_machine_add_storage_controller(o->m, name, bus, &e);
+    if (r < 0)
+        return model_error(errp, e, r);
+    char *path = NULL;
+    r = svc_controller_obj_path(o, name, &path, errp);
+    if (r == 0)
+        r = vireo_machine_complete_add_storage_controller(call, path);
+    free(path);
+    return r;
+}
+
+static int remove_storage_controller(vireo_object *self, vireo_call *call, const char *name,
+                                     vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0)
+        return -EPERM;
+    svc_error *e = NULL;
+    int r = svc_machine_remove_storage_controller(o->m, name, &e);
+    return r < 0 ? model_error(errp, e, r) : vireo_machine_complete_remove_storage_controller(call);
+}
+
+static int get_storage_controller_by_name(vireo_object *self, vireo_call *call, const char *name,
+                                          vireo_error **errp)
+{
+    const struct svc_machine_settings *s = view(mo(self), errp);
+    if (!s)
+        return -EINVAL;
+    for (size_t i = 0; i < s->n_controllers; i++)
+        if (strcmp(s->controllers[i].name, name) == 0) {
+            char *path = NULL;
+            int r = svc_controller_obj_path(mo(self), name, &path, errp);
+            if (r == 0)
+                r = vireo_machine_complete_get_storage_controller_by_name(call, path);
+            free(path);
+            return r;
+        }
+    svc_error *e = NULL;
+    svc_error_set(&e, -ENOENT, SVC_E_OBJECT_NOT_FOUND,
+                  "name: the machine has no storage controller called '%s'", name);
+    return model_error(errp, e, -ENOENT);
+}
+
+static int attach_device(vireo_object *self, vireo_call *call, const char *name, uint32_t port,
+                         uint32_t device, vireo_device_type type, const char *medium,
+                         vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0)
+        return -EPERM;
+    char *uuid = medium_uuid(medium);
+    svc_error *e = NULL;
+    int r = uuid ? svc_machine_attach_device(o->m, o->d->reg, name, port, device, type, uuid, &e)
+                 : -ENOMEM;
+    free(uuid);
+    return r < 0 ? model_error(errp, e, r) : vireo_machine_complete_attach_device(call);
+}
+
+static int detach_device(vireo_object *self, vireo_call *call, const char *name, uint32_t port,
+                         uint32_t device, vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0)
+        return -EPERM;
+    svc_error *e = NULL;
+    int r = svc_machine_detach_device(o->m, name, port, device, &e);
+    return r < 0 ? model_error(errp, e, r) : vireo_machine_complete_detach_device(call);
+}
+
+static int mount_medium(vireo_object *self, vireo_call *call, const char *name, uint32_t port,
+                        uint32_t device, const char *medium, bool force, vireo_error **errp)
+{
+    svc_machine_obj *o = mo(self);
+    if (svc_machine_obj_writable(o, errp) < 0) /* a running machine's drive needs its VM */
+        return -EPERM;
+    char *uuid = medium_uuid(medium);
+    svc_error *e = NULL;
+    int r =
+        uuid ? svc_machine_mount_medium(o->m, o->d->reg, name, port, device, uuid, &e) : -ENOMEM;
+    free(uuid);
+    return r < 0 ? model_error(errp, e, r) : vireo_machine_complete_mount_medium(call);
+}
+
 static int save_settings(vireo_object *self, vireo_call *call, vireo_error **errp)
 {
     svc_machine_obj *o = mo(self);
-    if (writable(o, errp) < 0)
+    if (svc_machine_obj_writable(o, errp) < 0)
         return -EPERM;
     svc_error *e = NULL;
     int r = svc_machine_commit(o->m, &e);
@@ -341,7 +521,7 @@ static int set_vnc_password(vireo_object *self, vireo_call *call, const char *pa
                             vireo_error **errp)
 {
     svc_machine_obj *o = mo(self);
-    if (writable(o, errp) < 0)
+    if (svc_machine_obj_writable(o, errp) < 0)
         return -EPERM;
     svc_error *e = NULL;
     int r = svc_machine_set_vnc_password(o->m, password, &e);
@@ -428,6 +608,16 @@ static const vireo_machine_ops machine_ops = {
     .get_state_file_path = get_state_file_path,
     .get_current_snapshot = get_current_snapshot,
     .get_snapshot_count = get_snapshot_count,
+    .get_serial_ports = get_serial_ports,
+    .get_storage_controllers = get_storage_controllers,
+    .get_medium_attachments = get_medium_attachments,
+    .add_storage_controller = add_storage_controller,
+    .remove_storage_controller = remove_storage_controller,
+    .get_storage_controller_by_name = get_storage_controller_by_name,
+    .attach_device = attach_device,
+    .detach_device = detach_device,
+    .mount_medium = mount_medium,
+    .get_serial_port = get_serial_port,
     .lock_machine = lock_machine,
     .save_settings = save_settings,
     .discard_settings = discard_settings,
@@ -486,6 +676,12 @@ svc_machine_obj *svc_machine_obj_export(svc_daemon *d, svc_machine *m,
         vireo_object_unref(&o->base);
         return NULL;
     }
+    if (svc_serial_objs_export(o, errp) < 0) {
+        svc_serial_objs_unexport(o);
+        vireo_bus_unexport(d->bus, path);
+        vireo_object_unref(&o->base);
+        return NULL;
+    }
     if (kind != SVC_MOBJ_COPY)
         d->machines[d->n_machines++] = o;
     return o; /* the list (or the session object) holds the reference from init */
@@ -498,6 +694,8 @@ void svc_machine_obj_drop(svc_daemon *d, svc_machine_obj *o)
             d->machines[i] = d->machines[--d->n_machines];
             break;
         }
+    svc_serial_objs_unexport(o);
+    svc_machine_obj_unexport_extra(o);
     vireo_bus_unexport(d->bus, o->path);
     vireo_object_unref(&o->base);
 }

@@ -37,6 +37,8 @@ typedef struct svc_machine_obj {
     char *path;
     char *owner;          /* NEW/OPENED: the connection that made it */
     svc_session *session; /* COPY: the session it belongs to (borrowed) */
+    char **extra;         /* paths of on-demand child objects (controllers, attachments) */
+    size_t n_extra;
 } svc_machine_obj;
 
 typedef struct svc_session_obj {
@@ -74,6 +76,9 @@ int svc_daemon_error(vireo_error **errp, svc_error *err, int r);
 /* Emit a signal for each queued model event, and PropertiesChanged where a state changed. */
 void svc_daemon_flush_events(svc_daemon *d);
 
+/* The process id of a bus connection (from the bus daemon's credentials), or 0. */
+uint32_t svc_daemon_pid_of(svc_daemon *d, const char *connection);
+
 /* Watch `owner` for disconnects (once per connection). */
 int svc_daemon_watch(svc_daemon *d, const char *owner, vireo_error **errp);
 
@@ -82,8 +87,25 @@ svc_machine_obj *svc_machine_obj_export(svc_daemon *d, svc_machine *m,
                                         enum svc_machine_obj_kind kind, const char *path,
                                         const char *owner, vireo_error **errp);
 void svc_machine_obj_drop(svc_daemon *d, svc_machine_obj *o); /* unexport, forget */
+/* The settings a machine object shows (NULL with an error if inaccessible or ended). */
+const struct svc_machine_settings *svc_machine_obj_view(svc_machine_obj *o, vireo_error **errp);
+/* InvalidSessionState unless the object is a session's copy or a new machine. */
+int svc_machine_obj_writable(svc_machine_obj *o, vireo_error **errp);
+
+/* The four ISerialPort objects of a machine object, at "<machine path>/serial/<slot>". */
+char *svc_serial_obj_path(const svc_machine_obj *mo, unsigned slot);
+int svc_serial_objs_export(svc_machine_obj *mo, vireo_error **errp);
+void svc_serial_objs_unexport(svc_machine_obj *mo);
 svc_machine_obj *svc_daemon_find_machine_obj(svc_daemon *d, const char *path);
 svc_machine_obj *svc_daemon_find_machine_obj_for(svc_daemon *d, const svc_machine *m);
+
+/* IStorageController and IMediumAttachment objects, exported on demand under the machine
+ * object ("<machine path>/controller/<name in hex>", ".../attachment/<name hex>_<port>_<dev>"),
+ * unexported with it. *ret gets the path (heap). */
+int svc_controller_obj_path(svc_machine_obj *mo, const char *name, char **ret, vireo_error **errp);
+int svc_attachment_obj_path(svc_machine_obj *mo, const char *controller, uint32_t port,
+                            uint32_t device, char **ret, vireo_error **errp);
+void svc_machine_obj_unexport_extra(svc_machine_obj *mo);
 
 /* Sessions: export one for a new lock; drop the objects of sessions no longer locked. */
 svc_session_obj *svc_session_obj_export(svc_daemon *d, svc_session *s, vireo_error **errp);

@@ -147,10 +147,8 @@ void svc_daemon_sweep_sessions(svc_daemon *d)
         if (o->s->state == SVC_SESSION_LOCKED)
             continue;
         d->sessions_v[i] = d->sessions_v[--d->n_sessions];
-        if (o->copy) {
-            vireo_bus_unexport(d->bus, o->copy->path);
-            vireo_object_unref(&o->copy->base);
-        }
+        if (o->copy)
+            svc_machine_obj_drop(d, o->copy); /* not in the machine list: just unexported */
         vireo_bus_unexport(d->bus, o->path);
         vireo_object_unref(&o->base);
     }

@@ -6,7 +6,7 @@ call starts vireo-svc by D-Bus activation. Checks the machine lifecycle, bad inp
 across connections (conflicts, a client that dies holding a lock, waiting for a lock),
 events, broken and deleted settings files, a second instance and the idle exit.
 
-Usage: test_svc_dbus.py SERVICE_DIR VIREO_SVC
+Usage: test_svc_dbus.py SERVICE_DIR VIREO_SVC C_CLIENT
 """
 import os
 import subprocess
@@ -29,8 +29,8 @@ I_SESSION = 'org.vireo.Vireo1.Session'
 ERR = 'org.vireo.Vireo1.Error.'
 WRITE, SHARED = 2, 1
 
-SERVICE_DIR, VIREO_SVC = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
+SERVICE_DIR, VIREO_SVC, C_CLIENT = sys.argv[1], sys.argv[2], sys.argv[3]
+del sys.argv[1:4]
 
 
 class Bus:
@@ -139,6 +139,8 @@ class ServiceTest(unittest.TestCase):
         s = self.obj(spath)
         self.assertEqual(prop(m, I_MACHINE, 'SessionState'), 2)  # Locked
         self.assertEqual(prop(m, I_MACHINE, 'SessionOwner'), self.bus.get_unique_name())
+        self.assertEqual(prop(m, I_MACHINE, 'SessionPID'), os.getpid())
+        self.assertEqual(prop(m, I_MACHINE, 'SessionType'), 1)  # WriteLock
         copy = self.obj(prop(s, I_SESSION, 'Machine'))
         set_prop(copy, I_MACHINE, 'MemorySize', dbus.UInt32(1024))
         self.assertTrue(prop(copy, I_MACHINE, 'SettingsModified'))
@@ -151,6 +153,69 @@ class ServiceTest(unittest.TestCase):
             self.assertIn('<Memory size="1024"/>', f.read())
         dbus.Interface(m, I_MACHINE).Unregister(dbus.UInt32(1))
         self.assert_error('ObjectNotFound', root.FindMachine, 'life')
+
+    def test_serial_ports(self):
+        path = self.new_machine('serial')
+        m = self.obj(path)
+        ports = prop(m, I_MACHINE, 'SerialPorts')
+        self.assertEqual(len(ports), 4)
+        I_SERIAL = 'org.vireo.Vireo1.SerialPort'
+        com2 = self.obj(ports[1])
+        self.assertEqual((prop(com2, I_SERIAL, 'Slot'), prop(com2, I_SERIAL, 'IRQ'),
+                          prop(com2, I_SERIAL, 'IOBase')), (1, 3, 0x2f8))
+        self.assert_error('InvalidSessionState', set_prop, com2, I_SERIAL, 'Enabled', True)
+        spath = dbus.Interface(m, I_MACHINE).LockMachine(dbus.UInt32(WRITE), dbus.UInt32(0))
+        s = self.obj(spath)
+        copy = self.obj(prop(s, I_SESSION, 'Machine'))
+        cport = self.obj(dbus.Interface(copy, I_MACHINE).GetSerialPort(dbus.UInt32(0)))
+        self.assert_error('InvalidArg', dbus.Interface(copy, I_MACHINE).GetSerialPort,
+                          dbus.UInt32(4), contains='slot: 4')
+        set_prop(cport, I_SERIAL, 'Enabled', True)
+        set_prop(cport, I_SERIAL, 'Mode', dbus.UInt32(3))  # TCPServer
+        self.assert_error('InvalidArg', set_prop, cport, I_SERIAL, 'Port', dbus.UInt16(80),
+                          contains='1024..65535')
+        self.assert_error('InvalidArg', dbus.Interface(copy, I_MACHINE).SaveSettings,
+                          contains='port: must be set for mode TCPServer')
+        set_prop(cport, I_SERIAL, 'Port', dbus.UInt16(4555))
+        dbus.Interface(copy, I_MACHINE).SaveSettings()
+        dbus.Interface(s, I_SESSION).UnlockMachine()
+        com1 = self.obj(ports[0])
+        self.assertEqual((prop(com1, I_SERIAL, 'Enabled'), prop(com1, I_SERIAL, 'Mode'),
+                          prop(com1, I_SERIAL, 'Port')), (True, 3, 4555))
+
+    def test_storage(self):
+        I_CTL, I_ATT = 'org.vireo.Vireo1.StorageController', 'org.vireo.Vireo1.MediumAttachment'
+        root = self.root()
+        path = root.CreateMachine('', 'storage', 'Linux')
+        m = dbus.Interface(self.obj(path), I_MACHINE)
+        ctl = self.obj(m.AddStorageController('IDE', dbus.UInt32(1)))
+        self.assertEqual((prop(ctl, I_CTL, 'Name'), prop(ctl, I_CTL, 'PortCount'),
+                          prop(ctl, I_CTL, 'MaxDevicesPerPort')), ('IDE', 2, 2))
+        self.assert_error('LimitReached', m.AddStorageController, 'IDE2', dbus.UInt32(1),
+                          contains='one per bus')
+        self.assert_error('InvalidArg', m.AttachDevice, 'IDE', dbus.UInt32(0), dbus.UInt32(0),
+                          dbus.UInt32(1), dbus.ObjectPath('/'), contains='a hard disk needs one')
+        self.assert_error('ObjectNotFound', m.AttachDevice, 'IDE', dbus.UInt32(0), dbus.UInt32(0),
+                          dbus.UInt32(1),
+                          dbus.ObjectPath('/org/vireo/Vireo1/medium/0123abcd_0000_4000_8000_00000000000a'),
+                          contains='not registered')
+        m.AttachDevice('IDE', dbus.UInt32(1), dbus.UInt32(0), dbus.UInt32(2), dbus.ObjectPath('/'))
+        atts = prop(self.obj(path), I_MACHINE, 'MediumAttachments')
+        self.assertEqual(len(atts), 1)
+        att = self.obj(atts[0])
+        self.assertEqual((prop(att, I_ATT, 'Controller'), prop(att, I_ATT, 'Port'),
+                          prop(att, I_ATT, 'Type'), prop(att, I_ATT, 'Medium')),
+                         ('IDE', 1, 2, '/'))
+        root.RegisterMachine(path)
+        reg = self.obj(path)
+        self.assertEqual(len(prop(reg, I_MACHINE, 'StorageControllers')), 1)
+        spath = m.LockMachine(dbus.UInt32(WRITE), dbus.UInt32(0))
+        copy = dbus.Interface(self.obj(prop(self.obj(spath), I_SESSION, 'Machine')), I_MACHINE)
+        copy.RemoveStorageController('IDE')
+        copy.SaveSettings()
+        dbus.Interface(self.obj(spath), I_SESSION).UnlockMachine()
+        self.assertEqual(len(prop(reg, I_MACHINE, 'StorageControllers')), 0)
+        self.assert_error('ObjectNotFound', prop, ctl, I_CTL, 'Name', contains='is gone')
 
     def test_bad_names_and_values(self):
         root = self.root()
@@ -192,7 +257,8 @@ class ServiceTest(unittest.TestCase):
             spath = mine.LockMachine(dbus.UInt32(WRITE), dbus.UInt32(0))
             theirs = dbus.Interface(self.obj(path, other), I_MACHINE)
             self.assert_error('ObjectInUse', theirs.LockMachine, dbus.UInt32(WRITE),
-                              dbus.UInt32(0), contains=self.bus.get_unique_name())
+                              dbus.UInt32(0),
+                              contains='%s (pid %d)' % (self.bus.get_unique_name(), os.getpid()))
             # only the owner may unlock
             self.assert_error('AccessDenied',
                               dbus.Interface(self.obj(spath, other), I_SESSION).UnlockMachine)
@@ -279,6 +345,12 @@ class ServiceTest(unittest.TestCase):
             f.write('<VireoMachine version="1">\n<Hardware>\n</VireoMachine>\n')
         msg = self.assert_error('XMLError', self.root().OpenMachine, broken)
         self.assertIn(broken + ':3:', msg)
+
+    def test_lifecycle_from_c(self):
+        r = subprocess.run([C_CLIENT], env=self.bus_daemon.env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn('C lifecycle: ok', r.stdout)
 
     def test_second_instance_exits_cleanly(self):
         self.root().FindMachine  # make sure the service runs

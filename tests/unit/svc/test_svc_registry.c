@@ -434,9 +434,19 @@ START_TEST(malformed_machine_is_inaccessible_others_load)
     ck_assert_uint_eq(svc_registry_refresh(reg), 0);
     ck_assert(b->accessible);
     ck_assert_str_eq(svc_machine_name(b), "bad");
-    /* inaccessible machines can still be unregistered */
+    /* breaking the file while the service runs is noticed at the next look */
     svc_test_write(bad_path, "junk", 4);
-    ck_assert_uint_eq(svc_registry_refresh(reg), 0); /* file present: still the loaded one */
+    ck_assert_uint_eq(svc_registry_refresh(reg), 1);
+    ck_assert(!b->accessible);
+    ck_assert_msg(strstr(b->access_error->message, ".vireo:1:"), "%s", b->access_error->message);
+    /* ... but not while a session edits the machine: its copy wins at the next save */
+    ck_assert_int_eq(svc_machine_settings_save(bad_path, &s, NULL), 0);
+    ck_assert_uint_eq(svc_registry_refresh(reg), 0);
+    ck_assert_int_eq(svc_machine_begin_edit(b, NULL), 0);
+    svc_test_write(bad_path, "junk", 4);
+    ck_assert_uint_eq(svc_registry_refresh(reg), 0);
+    svc_machine_end_edit(b);
+    /* inaccessible machines can still be unregistered */
     svc_settings_clear(&s);
     svc_registry_free(reg);
     reg = open_reg();
@@ -471,6 +481,21 @@ START_TEST(settings_file_deleted_behind_our_back)
     ck_assert_ptr_nonnull(strstr(reg->machines[0]->access_error->message, "No such file"));
     svc_registry_free(reg);
     free(path);
+}
+END_TEST
+
+START_TEST(hand_edit_is_reloaded)
+{
+    svc_registry *reg = open_reg();
+    svc_machine *m = new_registered(reg, "edited");
+    struct svc_machine_settings s;
+    ck_assert_int_eq(svc_settings_copy(&s, &m->settings), 0);
+    s.memory_mib = 1500;
+    ck_assert_int_eq(svc_machine_settings_save(m->settings_path, &s, NULL), 0);
+    ck_assert(svc_machine_check_accessible(m));
+    ck_assert_uint_eq(m->settings.memory_mib, 1500);
+    svc_settings_clear(&s);
+    svc_registry_free(reg);
 }
 END_TEST
 
@@ -555,6 +580,7 @@ int main(void)
     tcase_add_test(tc, rename_interrupted_by_a_crash);
     tcase_add_test(tc, malformed_machine_is_inaccessible_others_load);
     tcase_add_test(tc, settings_file_deleted_behind_our_back);
+    tcase_add_test(tc, hand_edit_is_reloaded);
     tcase_add_test(tc, broken_registry_is_an_error_and_is_not_overwritten);
     tcase_add_test(tc, thousand_machines);
     suite_add_tcase(s, tc);

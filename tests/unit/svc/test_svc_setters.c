@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/machine_files.h"
 #include "svc/machine_setters.h"
 #include "svc/registry.h"
 #include "svc_test_util.h"
@@ -99,6 +100,10 @@ START_TEST(bad_values_keep_the_old_value)
     ck_assert_str_eq(s->name, "vals");
     OK(svc_machine_set_name(m, "renamed", 7, &err));
     ck_assert_str_eq(s->name, "renamed");
+    /* a new machine's file follows its name until it is first written */
+    char *want = svc_machine_files_default_path(svc_registry_machine_folder(reg), "renamed");
+    ck_assert_str_eq(m->settings_path, want);
+    free(want);
     EXPECT(svc_machine_set_os_type(m, "BeOS", &err), "InvalidArg", "OSTypeId: 'BeOS'");
     uint32_t twice[] = {SVC_BOOT_DVD, SVC_BOOT_DVD};
     EXPECT(svc_machine_set_boot_order(m, twice, 2, &err), "InvalidArg", "DVD appears twice");
