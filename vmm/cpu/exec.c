@@ -51,25 +51,45 @@ static void exec_one(cpu *c)
     c->instret++;
 }
 
-static void run_block(cpu *c)
+/* Run blocks back to back while nothing needs the outer loop: a handler that wants
+ * attention (cpu_end_block) lowers stop_at; the budget, exit requests and slow-path
+ * accesses that may have reached a device (check_gen) also return. */
+static void run_blocks(cpu *c)
 {
-    uint32_t n;
-    const insn *i = icache_get(c, &n);
-    if (!i) {
-        exec_one(c);
-        return;
-    }
-    const insn *end = i + n;
-    c->stop_at = c->budget_end;
-    do {
-        if (i->fn(c, i)) {
-            c->instret++;
+    for (;;) {
+        uint32_t n;
+        const insn *i = icache_get(c, &n);
+        if (!i) {
+            exec_one(c);
             return;
         }
-        c->eip += i->len;
-        c->instret++;
-        i++;
-    } while (i < end && c->instret < c->stop_at);
+        const insn *end = i + n;
+        uint64_t stop = c->budget_end;
+        c->stop_at = stop;
+        for (;;) {
+            if (i->fn(c, i)) {
+                c->instret++;
+                break;
+            }
+            c->eip += i->len;
+            c->instret++;
+            i++;
+            if (i >= end || c->instret >= c->stop_at)
+                break;
+        }
+        if (c->stop_at != stop || c->instret >= stop || c->check_gen ||
+            atomic_load_explicit(&c->exit_request, memory_order_relaxed))
+            return;
+    }
+}
+
+static bool at_breakpoint(const cpu *c)
+{
+    uint32_t la = c->seg[CPU_SEG_CS].base + c->eip;
+    for (int k = 0; k < c->nbp; k++)
+        if (c->bp[k] == la)
+            return true;
+    return false;
 }
 
 static void deliver_exception(cpu *c, int vec, bool has_err, uint32_t err, uint32_t ret_eip)
@@ -102,6 +122,7 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
     c->budget_end = c->instret + budget;
     c->in_run = true;
     c->check_gen = true; /* devices ran since the last call */
+    c->bp_skip = true;
     switch (setjmp(c->jb)) {
     case 0: break;
     case 1:
@@ -140,10 +161,15 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
             exec_one(c);
             c->dr[6] |= 0x4000;
             deliver_exception(c, EXC_DB, false, 0, c->eip);
-        } else if (unlikely(c->trace)) {
+        } else if (unlikely(c->trace || c->nbp)) {
+            if (c->nbp && !c->bp_skip && at_breakpoint(c)) {
+                c->in_run = false;
+                return CPU_EXIT_DEBUG;
+            }
+            c->bp_skip = false;
             exec_one(c);
         } else {
-            run_block(c);
+            run_blocks(c);
         }
     }
 }
