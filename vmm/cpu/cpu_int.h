@@ -191,10 +191,11 @@ struct cpu {
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t tsc_offset;
     uint64_t apic_base_dummy;
-    uint64_t gen_seen; /* physmap generation the TLB and code cache were built for */
-    bool check_gen;    /* a device may have changed the physical map: compare generations */
-    uint32_t jc_epoch; /* validity of the jump cache (icache.c) */
-    int trace;         /* disassemble each instruction (cpu_set_trace, VIREO_CPU_TRACE=1) */
+    uint64_t gen_seen;        /* physmap generation the TLB and code cache were built for */
+    bool check_gen;           /* a device may have changed the physical map: compare generations */
+    uint32_t jc_epoch;        /* validity of the jump cache (icache.c) */
+    uint32_t big_regions[32]; /* 4 MiB regions that may have TLB entries from PSE pages */
+    int trace;                /* disassemble each instruction (cpu_set_trace, VIREO_CPU_TRACE=1) */
     void (*trace_fn)(void *opaque, const char *line);
     void *trace_opaque;
 

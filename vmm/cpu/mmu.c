@@ -5,6 +5,7 @@
 void tlb_flush_all(cpu *c)
 {
     cpu_jc_bump(c);
+    memset(c->big_regions, 0, sizeof(c->big_regions));
     for (int p = 0; p < 2; p++)
         for (uint32_t k = 0; k < TLB_SIZE; k++)
             c->tlb[p][k] = (tlb_entry){TLB_INVALID, TLB_INVALID, 0, 0, 0};
@@ -23,17 +24,25 @@ void tlb_flush_nonglobal(cpu *c)
                 c->tlb[p][k] = (tlb_entry){TLB_INVALID, TLB_INVALID, 0, 0, 0};
 }
 
+/* INVLPG: a 4 KiB page sits in one slot per array; a 4 MiB page may have entries in any
+ * slot, so regions that ever held one are scanned whole. */
 void tlb_flush_page(cpu *c, uint32_t la)
 {
     cpu_jc_bump(c);
-    /* a 4 MiB page may sit in any slot: INVLPG drops every slot caching part of it */
+    uint32_t region = la >> 22;
+    if (c->big_regions[region / 32] & (1u << (region % 32))) {
+        c->big_regions[region / 32] &= ~(1u << (region % 32));
+        for (int p = 0; p < 2; p++)
+            for (uint32_t k = 0; k < TLB_SIZE; k++) {
+                tlb_entry *e = &c->tlb[p][k];
+                uint32_t t = e->tag_r != TLB_INVALID ? e->tag_r : e->tag_w;
+                if (t != TLB_INVALID && (t >> 22) == region)
+                    *e = (tlb_entry){TLB_INVALID, TLB_INVALID, 0, 0, 0};
+            }
+        return;
+    }
     for (int p = 0; p < 2; p++)
-        for (uint32_t k = 0; k < TLB_SIZE; k++) {
-            tlb_entry *e = &c->tlb[p][k];
-            uint32_t t = e->tag_r != TLB_INVALID ? e->tag_r : e->tag_w;
-            if (t != TLB_INVALID && (t >> 22) == (la >> 22))
-                *e = (tlb_entry){TLB_INVALID, TLB_INVALID, 0, 0, 0};
-        }
+        c->tlb[p][(la >> 12) & TLB_MASK] = (tlb_entry){TLB_INVALID, TLB_INVALID, 0, 0, 0};
 }
 
 void tlb_drop_write_phys(cpu *c, uint32_t phys_page)
@@ -72,8 +81,10 @@ _Noreturn static void page_fault(cpu *c, uint32_t la, int acc, bool user, bool p
     cpu_raise(c, EXC_PF, err);
 }
 
-static void fill(cpu *c, uint32_t la, uint32_t pa, bool user, bool can_write, bool global)
+static void fill(cpu *c, uint32_t la, uint32_t pa, bool user, bool can_write, bool global, bool big)
 {
+    if (big)
+        c->big_regions[la >> 27] |= 1u << ((la >> 22) & 31);
     tlb_entry *e = &c->tlb[user ? 1 : 0][(la >> 12) & TLB_MASK];
     uint32_t page = la & ~0xFFFu, ppage = pa & ~0xFFFu;
     uint8_t *hr = physmap_page_ptr(c->plat.mem, ppage, false);
@@ -95,7 +106,7 @@ uint32_t mmu_translate(cpu *c, uint32_t la, int acc, bool user)
 {
     if (!(c->cr0 & CR0_PG)) {
         uint32_t pa = la & c->a20_mask;
-        fill(c, la, pa, user, true, false);
+        fill(c, la, pa, user, true, false, false);
         return pa;
     }
     uint32_t pde_a = (c->cr3 & ~0xFFFu) | ((la >> 20) & 0xFFC);
@@ -133,7 +144,7 @@ uint32_t mmu_translate(cpu *c, uint32_t la, int acc, bool user)
     bool global = (pte & 0x100) && (c->cr4 & CR4_PGE);
     uint32_t pa = big ? (pde & 0xFFC00000u) | (la & 0x3FFFFF) : (pte & ~0xFFFu) | (la & 0xFFF);
     pa &= c->a20_mask;
-    fill(c, la, pa, user, may_write && dirty, global);
+    fill(c, la, pa, user, may_write && dirty, global, big);
     return pa;
 }
 

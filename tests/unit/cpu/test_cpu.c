@@ -105,6 +105,15 @@ START_TEST(paging_faults_tlb_flush_and_remapped_code)
 }
 END_TEST
 
+START_TEST(x87_escapes_fnstsw_fcomi_nm_and_mf)
+{
+    tmach *m = boot("x87.bin");
+    cpu_exit e = tmach_run(m, 1000000);
+    expect_pass(m, e);
+    tmach_free(m);
+}
+END_TEST
+
 START_TEST(budget_counts_single_instructions)
 {
     tmach *m = boot("real.bin");
@@ -255,6 +264,7 @@ int main(void)
     tcase_add_test(tc, triple_fault_shuts_down_with_register_dump);
     tcase_add_test(tc, paging_faults_tlb_flush_and_remapped_code);
     tcase_add_test(tc, budget_counts_single_instructions);
+    tcase_add_test(tc, x87_escapes_fnstsw_fcomi_nm_and_mf);
     tcase_add_test(tc, dma_write_over_cached_code_is_seen);
     tcase_add_test(tc, alu_flags_add_sub_logic_inc_shift);
     tcase_add_test(tc, regs_round_trip_and_real_mode_segments);
