@@ -24,20 +24,32 @@ static int jcc(cpu *c, const insn *i)
     return jump_to(c, branch_target(i, next_eip(c, i) + i->imm));
 }
 
-/* Specialised forms of the most frequent conditions, evaluated straight from the lazy state
- * when the last operation was a SUB/CMP (the common compare-and-branch). */
-static int jz(cpu *c, const insn *i)
-{
-    if (!get_zf(c))
-        return 0;
-    return jump_to(c, branch_target(i, next_eip(c, i) + i->imm));
-}
-static int jnz(cpu *c, const insn *i)
-{
-    if (get_zf(c))
-        return 0;
-    return jump_to(c, branch_target(i, next_eip(c, i) + i->imm));
-}
+/* One handler per condition, so the test is specialised (cond_fast). */
+#define JCC(cc)                                                                                    \
+    static int jcc_##cc(cpu *c, const insn *i)                                                     \
+    {                                                                                              \
+        if (!cond_fast(c, cc))                                                                     \
+            return 0;                                                                              \
+        return jump_to(c, branch_target(i, next_eip(c, i) + i->imm));                              \
+    }
+JCC(0)
+JCC(1)
+JCC(2)
+JCC(3)
+JCC(4)
+JCC(5)
+JCC(6)
+JCC(7)
+JCC(8)
+JCC(9)
+JCC(10)
+JCC(11)
+JCC(12)
+JCC(13)
+JCC(14)
+JCC(15)
+static const insn_fn jcc_fns[16] = {jcc_0, jcc_1, jcc_2,  jcc_3,  jcc_4,  jcc_5,  jcc_6,  jcc_7,
+                                    jcc_8, jcc_9, jcc_10, jcc_11, jcc_12, jcc_13, jcc_14, jcc_15};
 
 /* EB / E9 JMP rel */
 static int jmp_rel(cpu *c, const insn *i)
@@ -201,13 +213,10 @@ static int hlt(cpu *c, const insn *i)
 void control_register(void)
 {
     for (int cc = 0; cc < 16; cc++) {
-        SET_ALL(0x70 + cc, jcc);  /* 70..7F Jcc rel8 */
-        SET_ALL(0x180 + cc, jcc); /* 0F 80..8F Jcc rel16/32 */
+        SET_ALL(0x70 + cc, jcc_fns[cc]);  /* 70..7F Jcc rel8 */
+        SET_ALL(0x180 + cc, jcc_fns[cc]); /* 0F 80..8F Jcc rel16/32 */
     }
-    SET_ALL(0x74, jz);
-    SET_ALL(0x75, jnz);
-    SET_ALL(0x184, jz);
-    SET_ALL(0x185, jnz);
+    (void)jcc;
     SET_ALL(0xEB, jmp_rel);               /* EB JMP rel8 */
     SET_ALL(0xE9, jmp_rel);               /* E9 JMP rel16/32 */
     SET_SZ(0xE8, call_rel16, call_rel32); /* E8 CALL rel */

@@ -89,8 +89,7 @@ void cpu_set_trace(cpu *c, bool on, void (*fn)(void *opaque, const char *line), 
 
 /* Disassemble one instruction from `code` (avail bytes) into out; returns its length, or 0
  * when the bytes do not hold a whole instruction. Used by traces and debuggers. */
-int cpu_disasm(const uint8_t *code, unsigned avail, bool code32, uint32_t eip, char *out,
-               int size);
+int cpu_disasm(const uint8_t *code, unsigned avail, bool code32, uint32_t eip, char *out, int size);
 
 /* Debug output: a register dump (used on triple fault) into buf; returns bytes written. */
 int cpu_dump_state(const cpu *c, char *buf, int size);

@@ -51,25 +51,36 @@ static void exec_one(cpu *c)
     c->instret++;
 }
 
-static void run_block(cpu *c)
+/* Run blocks back to back while nothing needs the outer loop: a handler that wants
+ * attention (cpu_end_block) lowers stop_at; the budget, exit requests and slow-path
+ * accesses that may have reached a device (check_gen) also return. */
+static void run_blocks(cpu *c)
 {
-    uint32_t n;
-    const insn *i = icache_get(c, &n);
-    if (!i) {
-        exec_one(c);
-        return;
-    }
-    const insn *end = i + n;
-    c->stop_at = c->budget_end;
-    do {
-        if (i->fn(c, i)) {
-            c->instret++;
+    for (;;) {
+        uint32_t n;
+        const insn *i = icache_get(c, &n);
+        if (!i) {
+            exec_one(c);
             return;
         }
-        c->eip += i->len;
-        c->instret++;
-        i++;
-    } while (i < end && c->instret < c->stop_at);
+        const insn *end = i + n;
+        uint64_t stop = c->budget_end;
+        c->stop_at = stop;
+        for (;;) {
+            if (i->fn(c, i)) {
+                c->instret++;
+                break;
+            }
+            c->eip += i->len;
+            c->instret++;
+            i++;
+            if (i >= end || c->instret >= c->stop_at)
+                break;
+        }
+        if (c->stop_at != stop || c->instret >= stop || c->check_gen ||
+            atomic_load_explicit(&c->exit_request, memory_order_relaxed))
+            return;
+    }
 }
 
 static void deliver_exception(cpu *c, int vec, bool has_err, uint32_t err, uint32_t ret_eip)
@@ -143,7 +154,7 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
         } else if (unlikely(c->trace)) {
             exec_one(c);
         } else {
-            run_block(c);
+            run_blocks(c);
         }
     }
 }

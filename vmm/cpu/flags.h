@@ -56,7 +56,53 @@ static inline bool get_pf(const cpu *c)
 }
 static inline bool get_cf(const cpu *c)
 {
+    uint32_t k = c->lf.op >> 2;
+    if (k == LF_INC || k == LF_DEC)
+        return c->lf.b & 1;
+    if (k == LF_SUB) {
+        uint32_t m = lf_mask[c->lf.op & 3];
+        return (c->lf.a & m) < (c->lf.b & m);
+    }
+    if (k == LF_LOGIC)
+        return false;
     return c->lf.op ? flags_cf(c) : (c->eflags & F_CF);
+}
+
+/* Condition code cc (constant at the call site) with the compare-and-branch cases worked
+ * out straight from the operands of a SUB/CMP or the result of a logic op/TEST. */
+static inline __attribute__((always_inline)) bool cond_fast(const cpu *c, unsigned cc)
+{
+    uint32_t k = c->lf.op >> 2;
+    if (k == LF_SUB) {
+        int sz = c->lf.op & 3;
+        uint32_t m = lf_mask[sz], a = c->lf.a & m, b = c->lf.b & m;
+        bool v;
+        switch (cc >> 1) {
+        case 1: v = a < b; break;  /* B: unsigned below */
+        case 2: v = a == b; break; /* E */
+        case 3: v = a <= b; break; /* BE */
+        case 4: v = c->lf.res >> 31; break;
+        case 6: v = (int32_t)sext(a, sz) < (int32_t)sext(b, sz); break;  /* L */
+        case 7: v = (int32_t)sext(a, sz) <= (int32_t)sext(b, sz); break; /* LE */
+        default: return cpu_cond(c, cc);
+        }
+        return v ^ (cc & 1);
+    }
+    if (k == LF_LOGIC) {
+        bool v, zf = c->lf.res == 0, sf = c->lf.res >> 31;
+        switch (cc >> 1) {
+        case 0: v = false; break; /* O */
+        case 1: v = false; break; /* B */
+        case 2: v = zf; break;
+        case 3: v = zf; break; /* BE: CF | ZF */
+        case 4: v = sf; break;
+        case 6: v = sf; break;       /* L: SF != OF */
+        case 7: v = zf || sf; break; /* LE */
+        default: return cpu_cond(c, cc);
+        }
+        return v ^ (cc & 1);
+    }
+    return cpu_cond(c, cc);
 }
 static inline bool get_of(const cpu *c)
 {
