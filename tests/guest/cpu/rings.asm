@@ -8,6 +8,8 @@ TSS_LIM equ 104 + 8192
 KSTACK  equ 0x80000                 ; ring-0 stack from the TSS
 USTACK  equ 0x70000
 PD      equ 0x400000
+PT_A    equ 0x401000
+PT_B    equ 0x402000
 
 %macro SEG 5
         mov eax, %1
@@ -65,6 +67,7 @@ main:
         SEG 9, 0, 0xFFFFF, 0x9E, 0xC                ; 0x48 conforming code, DPL 0
         GATE 0x40, int_handler, 0x8E                ; DPL 0
         GATE 0x41, int_handler, 0xEE                ; DPL 3
+        GATE 0x42, int_handler, 0x0E                ; DPL 0, not present
 
         ; paging with 4 MiB pages: all user-accessible except 8..12 MiB (supervisor) and
         ; 12..16 MiB (user, read-only)
@@ -76,6 +79,11 @@ main:
         loop .pd
         and dword [PD + 2 * 4], ~4
         and dword [PD + 3 * 4], ~2
+        ; 16 MiB: PDE read-only + user, PTE writable + user; 20 MiB: PDE supervisor, PTE user
+        mov dword [PD + 4 * 4], PT_A | 0x05
+        mov dword [PD + 5 * 4], PT_B | 0x03
+        mov dword [PT_A], 0x1000000 | 0x07
+        mov dword [PT_B], 0x1400000 | 0x07
         mov eax, PD
         mov cr3, eax
         mov eax, cr4
@@ -98,6 +106,9 @@ back:                                   ; from gate_exit, ring 0
         mov es, ax
         mov esp, [saved_esp]
         PRINTLN "back in ring 0"
+        TRY .s1
+        mov dword [0x1000000], 1
+.s1:    EXPECT_EXC 14, 3, "supervisor write, wp=1: pde read-only"
         mov eax, cr0
         and eax, 0x7FFFFFFF
         mov cr0, eax
@@ -158,6 +169,20 @@ user:
         lgdt [gdt_ptr]
 .p6:    EXPECT_EXC 13, 0, "lgdt at cpl 3"
 
+        TRY .i2
+        int 0x42
+.i2:    EXPECT_EXC 13, 0x212, "dpl check before present check"
+        TRY .p7
+        mov ax, 0x55
+        out 0xE8, ax                    ; word access: 0xE8 is not allowed
+.p7:    EXPECT_EXC 13, 0, "out word to a port half outside the bitmap"
+        mov eax, [0x1000000]
+        TRY .u4
+        mov dword [0x1000000], 1
+.u4:    EXPECT_EXC 14, 7, "user write: pde read-only, pte writable"
+        TRY .u5
+        mov eax, [0x1400000]
+.u5:    EXPECT_EXC 14, 5, "user read: pde supervisor, pte user"
         TRY .u1
         mov eax, [0x800000]
 .u1:    EXPECT_EXC 14, 5, "user read of supervisor page"

@@ -66,6 +66,20 @@ static void make_elf(uint32_t paddr, uint32_t vaddr, uint32_t off, uint32_t file
     put32(h + 8, -(MULTIBOOT_HEADER_MAGIC + 3));
 }
 
+static uint32_t rd_magic(void)
+{
+    uint32_t v;
+    memcpy(&v, img + 0x40, 4);
+    return v;
+}
+
+static uint32_t img_flags(void)
+{
+    uint32_t v;
+    memcpy(&v, img + 0x44, 4);
+    return v;
+}
+
 START_TEST(aout_whole_file_with_bss)
 {
     make_aout(0x40, 0x10003, 0, LOAD + 0x5000, LOAD + 0x80);
@@ -215,6 +229,54 @@ START_TEST(plain_file_without_addresses_is_rejected)
 }
 END_TEST
 
+/* Random corruption of valid images: whatever is accepted must stay inside the file, inside
+ * RAM and off the information area (ASan watches the reads). */
+static void check_plan(const multiboot_plan *p, size_t size)
+{
+    ck_assert_uint_ge(p->nsegments, 1);
+    ck_assert_uint_le(p->nsegments, MULTIBOOT_MAX_SEGMENTS);
+    for (unsigned i = 0; i < p->nsegments; i++) {
+        const multiboot_segment *s = &p->seg[i];
+        ck_assert_uint_le((uint64_t)s->file_offset + s->file_size, size);
+        ck_assert_uint_le(s->file_size, s->mem_size);
+        ck_assert_uint_le((uint64_t)s->addr + s->mem_size, RAM);
+        if (s->mem_size)
+            ck_assert(s->addr >= MULTIBOOT_INFO_BASE + MULTIBOOT_INFO_SIZE ||
+                      (uint64_t)s->addr + s->mem_size <= MULTIBOOT_INFO_BASE);
+    }
+}
+
+START_TEST(mutated_images_never_escape)
+{
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    unsigned accepted = 0;
+    for (int iter = 0; iter < 20000; iter++) {
+        if (iter & 1)
+            make_aout(0x40, 0x10003, 0, LOAD + 0x5000, LOAD + 0x80);
+        else
+            make_elf(LOAD, 0xC0100000, 0x1000, 0x800, 0x2000, 0xC0100010);
+        for (int k = 0; k < 1 + (iter % 4); k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            unsigned pos = (unsigned)(x % 0x140);
+            img[pos] = (uint8_t)(x >> 32);
+            if (x & 0x100) /* keep the header checksum right half the time */
+                put32(img + 0x48, -(rd_magic() + img_flags()));
+        }
+        size_t size = IMG_SZ - (size_t)((x >> 40) % 64);
+        multiboot_plan p;
+        if (multiboot_parse(img, size, RAM, &p, err, sizeof(err)) == 0) {
+            check_plan(&p, size);
+            accepted++;
+        } else {
+            ck_assert(err[0] != 0);
+        }
+    }
+    ck_assert_uint_gt(accepted, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("multiboot_parse");
@@ -231,6 +293,7 @@ int main(void)
     tcase_add_test(tc, elf_segment_and_entry_translation);
     tcase_add_test(tc, elf_hostile_headers_are_rejected);
     tcase_add_test(tc, plain_file_without_addresses_is_rejected);
+    tcase_add_test(tc, mutated_images_never_escape);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
