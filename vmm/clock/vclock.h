@@ -35,4 +35,15 @@ int vclock_run_timers(vclock *vc);
 /* Earliest armed deadline, or UINT64_MAX when none. */
 uint64_t vclock_next_deadline(vclock *vc);
 
+bool vclock_running(const vclock *vc);
+
+/* Host time source, in nanoseconds; the default is kernel/clock.h's CLOCK_MONOTONIC. Tests
+ * install a source they control so that elapsed guest time is exact. The guest time seen at
+ * the moment of the switch is kept: the new source only decides how time moves from there. */
+typedef uint64_t (*vclock_source_fn)(void *opaque);
+void vclock_set_source(vclock *vc, vclock_source_fn fn, void *opaque);
+
+/* Set the guest time (state restore). Armed timers keep their absolute deadlines. */
+void vclock_set_now(vclock *vc, uint64_t now_ns);
+
 #endif
