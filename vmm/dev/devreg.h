@@ -72,6 +72,26 @@ typedef struct dev_env {
     dev_registry *reg;
 } dev_env;
 
+/* What devices ask of the machine: gate A20 (port 0x92, the i8042 output port; the machine
+ * ORs the sources) and reset (port 0x92, 0xCF9, the i8042 pulse). Either may be NULL. */
+typedef struct dev_machine_cb {
+    void (*set_a20)(void *opaque, bool enabled);
+    void (*request_reset)(void *opaque);
+    void *opaque;
+} dev_machine_cb;
+
+static inline void dev_machine_set_a20(const dev_machine_cb *cb, bool enabled)
+{
+    if (cb->set_a20)
+        cb->set_a20(cb->opaque, enabled);
+}
+
+static inline void dev_machine_reset(const dev_machine_cb *cb)
+{
+    if (cb->request_reset)
+        cb->request_reset(cb->opaque);
+}
+
 void devreg_init(dev_registry *reg);
 /* Returns 0, or -ENOSPC when full. A NULL registry accepts and ignores. */
 int devreg_add(dev_registry *reg, const dev_ops *ops, void *opaque);
@@ -81,7 +101,8 @@ void devreg_reset_all(dev_registry *reg);
 /* Every device's blob, each prefixed by its name and length. Returns 0 or -errno. */
 int devreg_save_all(dev_registry *reg, dev_blob *out);
 /* Load what devreg_save_all wrote. Returns 0, -ENOENT naming no device, -EINVAL if
- * malformed. A device missing from the blob is reset. */
+ * malformed. A device missing from the blob is reset. On failure, devices before the bad
+ * one hold loaded state: the caller resets the machine. */
 int devreg_load_all(dev_registry *reg, const uint8_t *data, size_t len);
 
 /* Register ports and the lifecycle hooks in one step; on failure nothing stays registered.
