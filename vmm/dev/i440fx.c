@@ -61,6 +61,10 @@ void i440fx_reset(i440fx *s)
     d->config[PCI_HEADER_TYPE] = 0x00;
     pci_set_word(d->config + PCI_COMMAND, 0x0006);
     pci_set_word(d->config + PCI_STATUS, 0x0280);
+    /* Subsystem 1AF4:1100 ("QEMU virtual machine") makes SeaBIOS take its QEMU paths:
+     * memory size from CMOS, tables and boot order from fw_cfg. */
+    pci_set_word(d->config + PCI_SUBSYS_VENDOR, 0x1AF4);
+    pci_set_word(d->config + PCI_SUBSYS_VENDOR + 2, 0x1100);
     /* PMCCFG, DRAM control, PAM and DRB/FDHC registers are plain read/write here. */
     memset(d->wmask + 0x50, 0xFF, 0x72 - 0x50);
     d->wmask[I440FX_PAM0] = 0xF0;
