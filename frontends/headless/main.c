@@ -36,6 +36,7 @@ static void usage(FILE *f)
             "  --serial SPEC      next serial port (COM1 first): none, stdio, file:PATH, pty,\n"
             "                     unix:PATH (listening socket), tcp:PORT (127.0.0.1)\n"
             "  --no-reboot        exit when the guest resets instead of rebooting it\n"
+            "  --debugcon         print the guest's debug port output (0x402, 0xE9) on stderr\n"
             "  --help             this text\n",
             DEFAULT_MEMORY_MB, PC_MEM_MIN_MB, PC_MEM_MAX_MB);
 }
@@ -71,6 +72,7 @@ enum {
     OPT_BIOS,
     OPT_MULTIBOOT,
     OPT_NO_REBOOT,
+    OPT_DEBUGCON,
     OPT_HELP
 };
 
@@ -83,6 +85,7 @@ static const struct option options[] = {
     {"bios", required_argument, NULL, OPT_BIOS},
     {"multiboot", required_argument, NULL, OPT_MULTIBOOT},
     {"no-reboot", no_argument, NULL, OPT_NO_REBOOT},
+    {"debugcon", no_argument, NULL, OPT_DEBUGCON},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -100,6 +103,7 @@ static int parse_args(int argc, char **argv, pc_config *cfg)
         case OPT_BIOS: cfg->bios = optarg; break;
         case OPT_MULTIBOOT: cfg->multiboot = optarg; break;
         case OPT_NO_REBOOT: cfg->no_reboot = true; break;
+        case OPT_DEBUGCON: cfg->debugcon = true; break;
         case OPT_HELP: usage(stdout); exit(0);
         case OPT_MEMORY:
             if (parse_memory(optarg, &cfg->memory_mb) < 0) {

@@ -62,17 +62,36 @@ void pc_request_reset(void *opaque)
 
 /* --- memory ----------------------------------------------------------------------------- */
 
-/* The i440FX's PAM registers moved a BIOS-area segment between RAM and ROM. */
-static void __attribute__((unused))
-pc_shadow(void *opaque, uint32_t base, uint32_t size, bool read_ram, bool write_ram)
+/* The i440FX's PAM registers moved a BIOS-area segment between RAM and ROM. Direct boot
+ * has no BIOS to shadow: the area stays RAM whatever the registers say. */
+static void pc_shadow(void *opaque, uint32_t base, uint32_t size, bool read_ram, bool write_ram)
 {
     pc *m = opaque;
     if (base < PC_ROM_AREA_BASE || base + size > PC_ROM_AREA_BASE + PC_ROM_AREA_SIZE)
         return;
+    if (!m->images.bios)
+        read_ram = write_ram = true;
     uint8_t *rom = bios_low_rom(&m->bios, base);
     if (!rom || !bios_low_rom(&m->bios, base + size - 1))
         rom = m->empty_rom + (base - PC_ROM_AREA_BASE);
     physmap_set_shadow(m->pm, base, size, m->ram.host + base, rom, read_ram, write_ram);
+}
+
+static void debug_log(void *opaque, uint16_t port, uint8_t byte)
+{
+    pc *m = opaque;
+    if (m->cfg.debugcon && m->cfg.log) {
+        char c = (char)byte;
+        m->cfg.log(m->cfg.log_opaque, &c, 1);
+    }
+}
+
+static void debug_exit(void *opaque, int code)
+{
+    pc *m = opaque;
+    m->exit_pending = true;
+    m->exit_code = code;
+    cpu_request_exit(m->cpu);
 }
 
 static int map_memory(pc *m, char *err, size_t err_size)
@@ -102,24 +121,85 @@ static int map_memory(pc *m, char *err, size_t err_size)
 
 /* --- devices ----------------------------------------------------------------------------- */
 
+/* What SeaBIOS asks the firmware configuration device for. */
+static int fill_fw_cfg(pc *m)
+{
+    linux_e820_entry map[LINUX_E820_MAX];
+    fw_cfg_e820 fw[LINUX_E820_MAX];
+    unsigned n = linux_default_e820(m->cfg.memory_mb << 20, map, LINUX_E820_MAX);
+    for (unsigned i = 0; i < n; i++)
+        fw[i] = (fw_cfg_e820){map[i].addr, map[i].size, map[i].type};
+    int r = fw_cfg_add_i64(&m->fw_cfg, FW_CFG_RAM_SIZE, (uint64_t)m->cfg.memory_mb << 20);
+    if (r == 0)
+        r = fw_cfg_add_i16(&m->fw_cfg, FW_CFG_NB_CPUS, 1);
+    if (r == 0)
+        r = fw_cfg_add_i16(&m->fw_cfg, FW_CFG_MAX_CPUS, 1);
+    if (r == 0)
+        r = fw_cfg_add_i16(&m->fw_cfg, FW_CFG_BOOT_DEVICE, 'c'); /* first hard disk */
+    if (r == 0)
+        r = fw_cfg_add_i16(&m->fw_cfg, FW_CFG_NOGRAPHIC, 1);
+    if (r == 0)
+        r = fw_cfg_set_e820(&m->fw_cfg, fw, n);
+    return r < 0 ? r : 0;
+}
+
 static int init_devices(pc *m, char *err, size_t err_size)
 {
     devreg_init(&m->reg);
     m->env = (dev_env){.io = m->io, .clock = m->clock, .reg = &m->reg};
-    /* dev_up counts the devices initialised, in this order, for pc_free(). */
+    dev_machine_cb mcb = {.set_a20 = pc_set_a20, .request_reset = pc_request_reset, .opaque = m};
+    irq_line isa = pic_irq_line(&m->pic, 0);
+    /* Interrupt wiring: PIT -> IRQ 0, RTC -> IRQ 8, PCI INTx -> PIIX3 routing -> PIC. dev_up
+     * counts the devices initialised, in this order, for pc_free(). */
     int r = pic_init(&m->pic, &m->env, pic_set_intr, m);
     if (r == 0 && ++m->dev_up)
         r = pit_init(&m->pit, &m->env, pic_irq_line(&m->pic, 0));
     if (r == 0 && ++m->dev_up)
         r = rtc_init(&m->rtc, &m->env, pic_irq_line(&m->pic, 8));
-    if (r == 0)
-        m->dev_up++;
+    if (r == 0 && ++m->dev_up)
+        r = pci_bus_init(&m->pci, &m->env);
+    if (r == 0 && ++m->dev_up)
+        r = i440fx_init(&m->host_bridge, &m->pci, &m->env, pc_shadow, m);
+    if (r == 0 && ++m->dev_up)
+        r = piix3_init(&m->isa_bridge, &m->pci, &m->env, isa.set, isa.opaque, mcb);
+    if (r == 0 && ++m->dev_up)
+        r = port92_init(&m->port92, &m->env, mcb);
+    if (r == 0 && ++m->dev_up)
+        r = debugport_init(&m->debug, &m->env, debug_log, debug_exit, m);
+    if (r == 0 && ++m->dev_up)
+        r = fw_cfg_init(&m->fw_cfg, &m->env);
+    if (r == 0 && ++m->dev_up)
+        r = fill_fw_cfg(m);
     if (r < 0) {
         pc_set_err(err, err_size, "cannot set up the devices: %s", strerror(-r));
         return r;
     }
     rtc_set_memory(&m->rtc, (uint64_t)m->cfg.memory_mb << 20, 0);
     return 0;
+}
+
+static void fini_devices(pc *m)
+{
+    /* In reverse order of init_devices(); dev_up says how far it got. */
+    if (m->dev_up >= 9)
+        fw_cfg_fini(&m->fw_cfg, &m->env);
+    if (m->dev_up >= 8)
+        debugport_fini(&m->debug, &m->env);
+    if (m->dev_up >= 7)
+        port92_fini(&m->port92, &m->env);
+    if (m->dev_up >= 6)
+        piix3_fini(&m->isa_bridge, &m->env);
+    if (m->dev_up >= 5)
+        i440fx_fini(&m->host_bridge, &m->env);
+    if (m->dev_up >= 4)
+        pci_bus_fini(&m->pci, &m->env);
+    if (m->dev_up >= 3)
+        rtc_fini(&m->rtc, &m->env);
+    if (m->dev_up >= 2)
+        pit_fini(&m->pit, &m->env);
+    if (m->dev_up >= 1)
+        pic_fini(&m->pic, &m->env);
+    m->dev_up = 0;
 }
 
 /* --- boot -------------------------------------------------------------------------------- */
@@ -240,12 +320,7 @@ void pc_free(pc *m)
     if (!m)
         return;
     pc_loop_fini(m);
-    if (m->dev_up >= 3)
-        rtc_fini(&m->rtc, &m->env);
-    if (m->dev_up >= 2)
-        pit_fini(&m->pit, &m->env);
-    if (m->dev_up >= 1)
-        pic_fini(&m->pic, &m->env);
+    fini_devices(m);
     if (m->cpu)
         cpu_free(m->cpu);
     if (m->io)

@@ -51,7 +51,8 @@ typedef struct pc_config {
                               multiboot is given */
     pc_serial_spec serial[PC_SERIAL_PORTS];
     bool no_reboot; /* a guest reset ends the run instead of restarting */
-    /* Debug output (ports 0x402/0xE9) and machine messages; NULL drops them. */
+    bool debugcon;  /* pass debug port output (0x402, 0xE9) to log */
+    /* Machine messages (and debug port output with debugcon); NULL drops them. */
     void (*log)(void *opaque, const char *text, size_t len);
     void *log_opaque;
 } pc_config;

@@ -10,9 +10,15 @@
 #include "vmm/boot/bios.h"
 #include "vmm/clock/vclock.h"
 #include "vmm/cpu/cpu.h"
+#include "vmm/dev/debugport.h"
 #include "vmm/dev/devreg.h"
+#include "vmm/dev/fw_cfg.h"
+#include "vmm/dev/i440fx.h"
+#include "vmm/dev/pci.h"
 #include "vmm/dev/pic.h"
+#include "vmm/dev/piix3.h"
 #include "vmm/dev/pit.h"
+#include "vmm/dev/port92.h"
 #include "vmm/dev/rtc.h"
 #include "vmm/mem/iobus.h"
 #include "vmm/mem/physmap.h"
@@ -36,7 +42,13 @@ struct pc {
     pic pic;
     pit pit;
     rtc rtc;
-    int dev_up;         /* how many of the devices above are initialised */
+    pci_bus pci;
+    i440fx host_bridge;
+    piix3 isa_bridge;
+    port92 port92;
+    debugport debug;
+    fw_cfg fw_cfg;
+    int dev_up;         /* how many of the devices above are initialised, in init order */
     bios_image bios;    /* BIOS boot only */
     uint8_t *empty_rom; /* reads of ROM areas with no ROM behind them: all ones */
     int epfd;           /* host events the loop waits on */
