@@ -130,6 +130,8 @@ void vtimer_mod(vtimer *t, uint64_t deadline_ns)
 
 int vclock_run_timers(vclock *vc)
 {
+    if (!vc->head)
+        return 0; /* the common idle case: no host clock read */
     uint64_t now = vclock_now(vc);
     int ran = 0;
     while (vc->head && vc->head->deadline <= now && ran < VCLOCK_MAX_RUNS_PER_CALL) {

@@ -79,6 +79,16 @@ void cpu_get_regs(const cpu *c, cpu_regs *ret_regs);
  * clear and re-read from the descriptor tables otherwise. */
 void cpu_set_regs(cpu *c, const cpu_regs *regs);
 
+/* Instruction trace: when on, every instruction is disassembled with CS:EIP and registers
+ * and handed to fn (one line, no newline) before it runs; fn NULL writes to stderr. Setting
+ * the environment variable VIREO_CPU_TRACE=1 turns it on at cpu_new(). Slow: debugging only. */
+void cpu_set_trace(cpu *c, bool on, void (*fn)(void *opaque, const char *line), void *opaque);
+
+/* Disassemble one instruction from `code` (avail bytes) into out; returns its length, or 0
+ * when the bytes do not hold a whole instruction. Used by traces and debuggers. */
+int cpu_disasm(const uint8_t *code, unsigned avail, bool code32, uint32_t eip, char *out,
+               int size);
+
 /* Debug output: a register dump (used on triple fault) into buf; returns bytes written. */
 int cpu_dump_state(const cpu *c, char *buf, int size);
 

@@ -76,14 +76,14 @@ void pic_set_irq(pic *s, int irq, bool level)
     pic_update(s);
 }
 
-static void pic_irq_set_cb(void *opaque, int n, bool level)
+void pic_irq_set(void *opaque, int n, bool level)
 {
     pic_set_irq(opaque, n, level);
 }
 
 irq_line pic_irq_line(pic *s, int irq)
 {
-    return (irq_line){.set = pic_irq_set_cb, .opaque = s, .n = irq};
+    return (irq_line){.set = pic_irq_set, .opaque = s, .n = irq};
 }
 
 /* The acknowledge cycle on one chip for input irq. */

@@ -49,6 +49,8 @@ void pic_reset(pic *s);
 void pic_set_irq(pic *s, int irq, bool level);
 /* The line a device drives for `irq`. */
 irq_line pic_irq_line(pic *s, int irq);
+/* pic_set_irq with the irq_set_fn signature (opaque = the pic), for routers like PIIX3. */
+void pic_irq_set(void *opaque, int irq, bool level);
 
 /* Interrupt acknowledge: returns the vector and moves the request in service; a request
  * that vanished yields the spurious vector of IRQ 7 (or 15 on the slave). */

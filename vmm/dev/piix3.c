@@ -10,8 +10,10 @@ static uint16_t piix3_wanted_levels(const piix3 *s)
     uint16_t levels = 0;
     for (int p = 0; p < 4; p++) {
         uint8_t route = s->pci.config[PIIX3_PIRQ_ROUTE + p];
-        if (s->pirq_count[p] && !(route & 0x80) && (route & 0x0F) >= 3)
-            levels |= (uint16_t)(1u << (route & 0x0F));
+        unsigned irq = route & 0x0F;
+        bool reserved = irq < 3 || irq == 8 || irq == 13; /* not routable on PIIX3 */
+        if (s->pirq_count[p] && !(route & 0x80) && !reserved)
+            levels |= (uint16_t)(1u << irq);
     }
     return levels;
 }

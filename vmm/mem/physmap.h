@@ -57,4 +57,11 @@ int physmap_copy_from_guest(physmap *pm, uint32_t paddr, void *dst, size_t len);
 
 uint64_t physmap_generation(const physmap *pm);
 
+/* Called after physmap_write() or physmap_copy_to_guest() stored into RAM, so the CPU can
+ * drop decoded code on those pages (DMA and loaders writing over cached code). Writes through
+ * a pointer from physmap_page_ptr() are not seen: code that stores through such a pointer
+ * into guest code must use physmap_copy_to_guest instead. One hook (the CPU's). */
+typedef void (*physmap_write_hook)(void *opaque, uint32_t paddr, uint32_t len);
+void physmap_set_write_hook(physmap *pm, physmap_write_hook hook, void *opaque);
+
 #endif

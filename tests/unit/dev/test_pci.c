@@ -41,11 +41,6 @@ static void set_intr(void *opaque, bool level)
     ((fixture *)opaque)->intr = level;
 }
 
-static void pic_isa_irq(void *opaque, int n, bool level)
-{
-    pic_set_irq(opaque, n, level);
-}
-
 static fixture *setup(void)
 {
     fixture *f = calloc(1, sizeof(*f));
@@ -54,7 +49,7 @@ static fixture *setup(void)
     ck_assert_int_eq(pci_bus_init(&f->bus, &f->t->env), 0);
     ck_assert_int_eq(i440fx_init(&f->host, &f->bus, &f->t->env, set_shadow, f), 0);
     dev_machine_cb cb = {.request_reset = request_reset, .opaque = f};
-    ck_assert_int_eq(piix3_init(&f->isa, &f->bus, &f->t->env, pic_isa_irq, &f->pic, cb), 0);
+    ck_assert_int_eq(piix3_init(&f->isa, &f->bus, &f->t->env, pic_irq_set, &f->pic, cb), 0);
     return f;
 }
 
