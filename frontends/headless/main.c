@@ -156,6 +156,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "vireo-headless: error: %s\n", err);
         return 1;
     }
+    for (int i = 0; i < PC_SERIAL_PORTS; i++) {
+        const char *where = pc_serial_path(m, i);
+        if (*where)
+            fprintf(stderr, "vireo-headless: serial port %d is on %s\n", i + 1, where);
+    }
     running = m;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);

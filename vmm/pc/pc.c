@@ -140,6 +140,10 @@ static int fill_fw_cfg(pc *m)
         r = fw_cfg_add_i16(&m->fw_cfg, FW_CFG_NOGRAPHIC, 1);
     if (r == 0)
         r = fw_cfg_set_e820(&m->fw_cfg, fw, n);
+    /* No display: SeaBIOS writes its screen output (banner, boot messages) to COM1. */
+    static const uint8_t sercon[2] = {0xF8, 0x03};
+    if (r == 0 && m->serial[0])
+        r = fw_cfg_add_file(&m->fw_cfg, "etc/sercon-port", sercon, sizeof(sercon));
     return r < 0 ? r : 0;
 }
 
@@ -170,6 +174,16 @@ static int init_devices(pc *m, char *err, size_t err_size)
         r = fw_cfg_init(&m->fw_cfg, &m->env);
     if (r == 0 && ++m->dev_up)
         r = fill_fw_cfg(m);
+    if (r == 0)
+        r = i8042_init(&m->kbc, &m->env, pic_irq_line(&m->pic, 1), pic_irq_line(&m->pic, 12), mcb);
+    /* COM1-COM4 at their ISA ports and IRQs 4/3, each with its host backend (or none). */
+    for (int i = 0; r == 0 && i < PC_SERIAL_PORTS; i++) {
+        ++m->dev_up;
+        r = uart_init(&m->com[i], &m->env, uart_pc_base[i], pic_irq_line(&m->pic, uart_pc_irq[i]),
+                      m->serial[i]);
+    }
+    if (r == 0)
+        m->dev_up++;
     if (r < 0) {
         pc_set_err(err, err_size, "cannot set up the devices: %s", strerror(-r));
         return r;
@@ -181,6 +195,11 @@ static int init_devices(pc *m, char *err, size_t err_size)
 static void fini_devices(pc *m)
 {
     /* In reverse order of init_devices(); dev_up says how far it got. */
+    for (int i = PC_SERIAL_PORTS - 1; i >= 0; i--)
+        if (m->dev_up >= 11 + i)
+            uart_fini(&m->com[i], &m->env);
+    if (m->dev_up >= 10)
+        i8042_fini(&m->kbc, &m->env);
     if (m->dev_up >= 9)
         fw_cfg_fini(&m->fw_cfg, &m->env);
     if (m->dev_up >= 8)
@@ -239,16 +258,51 @@ int pc_reset(pc *m, char *err, size_t err_size)
 
 /* --- lifecycle --------------------------------------------------------------------------- */
 
-static int build(pc *m, char *err, size_t err_size)
+/* The chardev spec of a parsed --serial value. */
+static void serial_spec_text(const pc_serial_spec *sp, char *buf, size_t size)
+{
+    switch (sp->kind) {
+    case PC_SERIAL_STDIO: snprintf(buf, size, "stdio"); break;
+    case PC_SERIAL_FILE: snprintf(buf, size, "file:%s", sp->path); break;
+    case PC_SERIAL_PTY: snprintf(buf, size, "pty"); break;
+    case PC_SERIAL_UNIX: snprintf(buf, size, "unix:%s", sp->path); break;
+    case PC_SERIAL_TCP: snprintf(buf, size, "tcp:%u", sp->port); break;
+    case PC_SERIAL_NONE: buf[0] = 0; break;
+    }
+}
+
+static int open_serial(pc *m, char *err, size_t err_size)
 {
     for (int i = 0; i < PC_SERIAL_PORTS; i++) {
-        if (m->cfg.serial[i].kind != PC_SERIAL_NONE) {
-            /* Refuse rather than run a guest whose console goes nowhere. */
-            pc_set_err(err, err_size, "serial ports are not emulated yet (no 16550 UART)");
-            return -ENOTSUP;
+        char spec[300];
+        serial_spec_text(&m->cfg.serial[i], spec, sizeof(spec));
+        if (!spec[0])
+            continue;
+        char *why = NULL;
+        m->serial[i] = chardev_open(spec, &why);
+        if (!m->serial[i]) {
+            pc_set_err(err, err_size, "serial port %d (%s): %s", i + 1, spec,
+                       why ? why : "cannot open");
+            free(why);
+            return -EIO;
         }
     }
-    int r = guest_ram_alloc(&m->ram, (size_t)m->cfg.memory_mb << 20);
+    return 0;
+}
+
+const char *pc_serial_path(const pc *m, int port)
+{
+    if (port < 0 || port >= PC_SERIAL_PORTS || !m->serial[port])
+        return "";
+    return chardev_path(m->serial[port]);
+}
+
+static int build(pc *m, char *err, size_t err_size)
+{
+    int r = open_serial(m, err, err_size);
+    if (r < 0)
+        return r;
+    r = guest_ram_alloc(&m->ram, (size_t)m->cfg.memory_mb << 20);
     if (r < 0) {
         pc_set_err(err, err_size, "cannot allocate %u MiB of guest RAM: %s", m->cfg.memory_mb,
                    strerror(-r));
@@ -300,7 +354,7 @@ pc *pc_new(const pc_config *cfg, char *err, size_t err_size)
     }
     m->cfg = *cfg;
     m->ram.fd = -1;
-    m->epfd = m->wakefd = -1;
+    m->wakefd = -1;
     if (cfg->append && !(m->append = strdup(cfg->append))) {
         free(m);
         return NULL;
@@ -329,6 +383,8 @@ void pc_free(pc *m)
         physmap_free(m->pm);
     if (m->clock)
         vclock_free(m->clock);
+    for (int i = 0; i < PC_SERIAL_PORTS; i++)
+        chardev_free(m->serial[i]);
     bios_image_fini(&m->bios);
     free(m->empty_rom);
     guest_ram_free(&m->ram);

@@ -95,6 +95,10 @@ void pc_free(pc *m);
  * errno (a host failure in the loop) with a message in err. */
 int pc_run(pc *m, pc_result *ret, char *err, size_t err_size);
 
+/* The host side of COM port `port` (0-3): a pty's slave path, a unix socket's path,
+ * "127.0.0.1:PORT" for TCP; "" otherwise. For the caller to tell the user. */
+const char *pc_serial_path(const pc *m, int port);
+
 /* Ask pc_run() to return soon. Async-signal safe. */
 void pc_request_stop(pc *m);
 

@@ -3,8 +3,10 @@
 #ifndef VIREO_VMM_PC_PC_INT_H
 #define VIREO_VMM_PC_PC_INT_H
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "kernel/guest_ram.h"
 #include "vmm/boot/bios.h"
@@ -14,16 +16,21 @@
 #include "vmm/dev/devreg.h"
 #include "vmm/dev/fw_cfg.h"
 #include "vmm/dev/i440fx.h"
+#include "vmm/dev/i8042.h"
 #include "vmm/dev/pci.h"
 #include "vmm/dev/pic.h"
 #include "vmm/dev/piix3.h"
 #include "vmm/dev/pit.h"
 #include "vmm/dev/port92.h"
 #include "vmm/dev/rtc.h"
+#include "vmm/dev/uart.h"
 #include "vmm/mem/iobus.h"
 #include "vmm/mem/physmap.h"
 #include "vmm/pc/pc.h"
 #include "vmm/pc/pc_files.h"
+
+/* The signal of the CPU kick timer (pc_loop.c); the process must leave it alone. */
+#define PC_KICK_SIGNAL (SIGRTMIN + 3)
 
 #define PC_ROM_AREA_BASE 0xC0000u /* option ROMs and BIOS: PAM-controlled up to 1 MiB */
 #define PC_ROM_AREA_SIZE 0x40000u
@@ -48,11 +55,16 @@ struct pc {
     port92 port92;
     debugport debug;
     fw_cfg fw_cfg;
+    i8042 kbc;
+    uart com[PC_SERIAL_PORTS];
+    chardev *serial[PC_SERIAL_PORTS]; /* host side of each COM port; NULL: none */
     int dev_up;         /* how many of the devices above are initialised, in init order */
     bios_image bios;    /* BIOS boot only */
     uint8_t *empty_rom; /* reads of ROM areas with no ROM behind them: all ones */
-    int epfd;           /* host events the loop waits on */
     int wakefd;         /* eventfd: pc_request_stop() */
+    timer_t kick;       /* POSIX timer: ends a CPU burst at the next timer deadline */
+    bool kick_ready;
+    uint64_t kick_deadline; /* deadline the kick is armed for; UINT64_MAX: disarmed */
     atomic_bool stop;
     bool reset_pending;
     bool exit_pending;
