@@ -1,7 +1,21 @@
 #!/bin/sh
-# The README's main command: install what is missing, build, and run Vireo's main job.
+# The README's main command: install what is missing, build, prepare the default guest
+# (Debian's i386 686 kernel and a busybox initramfs, fetched once and cached), and boot it
+# with vireo-headless, its serial console on this terminal.
+# In the guest, `poweroff` ends the VM; Ctrl-C stops it from the host.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 sh "$top/scripts/bootstrap.sh"
 sh "$top/scripts/build.sh" "$top/build"
-echo "vireo: built in $top/build. (The service and VM arrive with the next issues.)"
+guest=$(sh "$top/scripts/prepare-guest.sh")
+headless="$top/build/frontends/headless/vireo-headless"
+if [ ! -x "$headless" ]; then
+    echo "vireo: vireo-headless was not built (the CPU or device library is missing):" \
+        "booting is not ready in this tree." >&2
+    exit 1
+fi
+echo "vireo: booting the default guest ($(sed -n 's/^kernel //p' "$guest/VERSION")) on the" \
+    "serial console; the interpreter CPU takes a minute or two to reach the shell." >&2
+echo "vireo: type 'poweroff' in the guest to end it, or Ctrl-C." >&2
+exec "$headless" --kernel "$guest/vmlinuz" --initrd "$guest/initrd.gz" \
+    --append "$(cat "$guest/cmdline")" --memory 128 --serial stdio
