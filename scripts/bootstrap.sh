@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="
 build-essential cmake pkg-config git
-libdbus-1-dev libxml2-dev libglib2.0-dev libgtk-3-dev libvncserver-dev check zlib1g-dev libpng-dev
+libdbus-1-dev libxml2-dev libglib2.0-dev libgtk-3-dev libvncserver-dev check zlib1g-dev libpng-dev libjpeg-dev vncsnapshot
 dbus-daemon dbus-bin python3 python3-dbus python3-gi
 nasm qemu-system-x86 qemu-utils seabios
 cpio gzip xz-utils file

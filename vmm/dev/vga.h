@@ -72,7 +72,8 @@ typedef struct vga_mode {
     int cols, rows, cw, ch; /* text */
     uint32_t start, pitch;  /* in bytes of vram (VBE) or CRTC counter units */
     int shift;              /* CRTC address shift: 0 byte, 1 word, 2 dword */
-    int bpp, line_double, pix_double;
+    int bpp;
+    uint8_t font_select, cursor_start, cursor_end; /* SR3, CR0A, CR0B: text look */
     uint32_t palette_gen;
 } vga_mode;
 

@@ -78,6 +78,9 @@ static void compute_mode(const vga *v, vga_mode *m)
     m->shift = crtc_shift(v);
     if (!(v->ar[0x10] & 0x01)) {
         m->kind = VGA_KIND_TEXT;
+        m->font_select = v->seq[3];
+        m->cursor_start = v->crtc[0x0A];
+        m->cursor_end = v->crtc[0x0B];
         m->cw = (v->seq[1] & 0x01) ? 8 : 9;
         m->ch = scan;
         m->cols = v->crtc[1] + 1;
@@ -301,7 +304,12 @@ void vga_update(vga *v, uint64_t now_ns)
 {
     vga_mode m;
     compute_mode(v, &m);
-    bool full = v->full_redraw || memcmp(&m, &v->mode, sizeof(m)) != 0;
+    /* Text cells are cached by screen position and content, so a new start address (vgacon
+     * scrolls with it) redraws only the cells whose content moved under them. */
+    vga_mode cmp = v->mode;
+    if (m.kind == VGA_KIND_TEXT)
+        cmp.start = m.start;
+    bool full = v->full_redraw || memcmp(&m, &cmp, sizeof(m)) != 0;
     if (full && m.kind != VGA_KIND_BLANK)
         display_surface_resize(v->surface, m.width, m.height);
     if (m.kind == VGA_KIND_TEXT && ensure_cells(v, &m) < 0)

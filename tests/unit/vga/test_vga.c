@@ -241,6 +241,26 @@ START_TEST(text_mode_scrolls_with_start_address)
 }
 END_TEST
 
+START_TEST(text_scroll_redraws_only_changed_cells)
+{
+    fixture *f = fx_new();
+    load_test_font(f);
+    for (int r = 0; r < 26; r++)
+        put_text(f, r, 0, r == 25 ? "new line" : "same", 0x07);
+    vga_update(&f->v, 0);
+    f->nrects = 0;
+    outw(f->t, 0x3D4, 0x000C);
+    outw(f->t, 0x3D4, 0x500D); /* scroll one line */
+    vga_update(&f->v, 0);
+    /* Rows 0-23 show what they showed; only the bottom row changed. */
+    ck_assert_int_ge(f->nrects, 1);
+    for (int i = 0; i < f->nrects; i++)
+        ck_assert_int_eq(f->rects[i].y, 24 * 16);
+    ck_assert_uint_eq(px(f, 0, 24 * 16 + 3), 0xAAAAAA * (('n' ^ 3 * 17) >> 7));
+    fx_free(f);
+}
+END_TEST
+
 START_TEST(text_mode_cursor_and_damage)
 {
     fixture *f = fx_new();
@@ -717,6 +737,7 @@ static Suite *vga_suite(void)
     tcase_add_test(tc, text_mode_renders_font_and_colours);
     tcase_add_test(tc, text_mode_screen_text);
     tcase_add_test(tc, text_mode_scrolls_with_start_address);
+    tcase_add_test(tc, text_scroll_redraws_only_changed_cells);
     tcase_add_test(tc, text_mode_cursor_and_damage);
     tcase_add_test(tc, planar_write_modes_and_read_mode_1);
     tcase_add_test(tc, mode13_renders_chain4);
