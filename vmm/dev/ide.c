@@ -307,6 +307,10 @@ static void ide_pci_reset(ide *s)
     pci_set_word(d->config + PCI_STATUS, 0x0280); /* fast back-to-back, medium DEVSEL */
     pci_device_set_bar(d, 4, 16, PCI_BAR_IO);
     memset(d->wmask + 0x40, 0xFF, 0x10); /* IDE timing, slave timing, UDMA control/timing */
+    /* IDE decode enabled on both channels (IDETIM bit 15), as firmware leaves it: Linux's
+     * ata_piix ignores a channel whose bit is clear, and direct kernel boot has no BIOS. */
+    d->config[0x41] = 0x80;
+    d->config[0x43] = 0x80;
     d->wmask[PCI_INTERRUPT_LINE] = 0xFF;
 }
 

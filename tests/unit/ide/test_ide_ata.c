@@ -444,6 +444,58 @@ START_TEST(attach_rules)
 }
 END_TEST
 
+/* A snapshot: the disk is a differencing VDI over a base; guest writes land in the child. */
+START_TEST(differencing_disk_and_read_only_image)
+{
+    idet *t = idet_new();
+    img *base = idet_image(t, "base.vdi", IMG_FORMAT_VDI, SECTORS * 512ull, 31);
+    img *child = NULL;
+    img_err err;
+    ck_assert_int_eq(img_create(idet_path(t, "snap.vdi"), IMG_FORMAT_VDI, 0, IMG_VARIANT_DYNAMIC,
+                                base, &child, &err),
+                     0);
+    ck_assert_int_eq(ide_attach(&t->ide, 0, 0, child, IDE_DISK), 0);
+    img_close(child);
+    uint8_t out[1024], got[1024];
+    idet_fill(out, sizeof(out), 32, 0);
+    memcpy(t->ram + 0x20000, out, sizeof(out));
+    uint32_t addr[1] = {0x20000}, len[1] = {1024};
+    prd_table(t, 0x1000, addr, len, 1);
+    ata_lba28(t, PRI, 0, 10, 2);
+    out8(t, PRI + 7, 0xCA);
+    bm_start(t, 0, 0x1000, false);
+    ck_assert_uint_eq(ata_status(t, PRI), 0x50);
+    expect_disk(t, 10, out, sizeof(out));
+    ck_assert_int_eq(img_read(base, 10 * 512, got, sizeof(got)), 0);
+    expect_pattern(got, sizeof(got), 31, 10 * 512); /* the base is untouched */
+    ata_lba28(t, PRI, 0, 12, 1);                    /* unwritten sectors read through */
+    out8(t, PRI + 7, 0x20);
+    ata_pio_read(t, PRI, got, 512, 2);
+    expect_pattern(got, 512, 31, 12 * 512);
+    /* A read-only image on the secondary: reads work, writes abort. */
+    img_close(base); /* the child holds it */
+    idet_free(t);
+    t = idet_new();
+    img *w = idet_image(t, "ro.raw", IMG_FORMAT_RAW, 1 << 20, 33);
+    img_close(w);
+    img *ro = NULL;
+    ck_assert_int_eq(img_open(idet_path(t, "ro.raw"), IMG_FORMAT_AUTO, 0, NULL, &ro, &err), 0);
+    ck_assert_int_eq(ide_attach(&t->ide, 1, 1, ro, IDE_DISK), 0);
+    img_close(ro);
+    out8(t, SEC + 6, 0xF0);
+    ata_lba28(t, SEC, 1, 0, 1);
+    out8(t, SEC + 7, 0x30);
+    ata_pio_write(t, SEC, out, 512, 2);
+    ck_assert_uint_eq(ata_status(t, SEC), 0x51);
+    ck_assert_uint_eq(in8(t, SEC + 1), 0x04);
+    ata_lba28(t, SEC, 1, 0, 1);
+    out8(t, SEC + 7, 0x20);
+    ata_pio_read(t, SEC, got, 512, 2);
+    expect_pattern(got, 512, 33, 0);
+    idet_free(t);
+}
+END_TEST
+
 static Suite *ata_suite(void)
 {
     Suite *s = suite_create("ide_ata");
@@ -461,6 +513,7 @@ static Suite *ata_suite(void)
     tcase_add_test(tc, srst_and_nien);
     tcase_add_test(tc, save_load_mid_transfer);
     tcase_add_test(tc, attach_rules);
+    tcase_add_test(tc, differencing_disk_and_read_only_image);
     suite_add_tcase(s, tc);
     return s;
 }
