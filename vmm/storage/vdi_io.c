@@ -78,11 +78,30 @@ int vdi_blockbuf_get(vdi_image *v)
     return v->blockbuf ? 0 : -ENOMEM;
 }
 
+/* The lowest unused data block below next_block (left by an interrupted compaction or by
+ * another writer), or VDI_FREE. Only reached when the data area is full at the top. */
+static uint32_t vdi_find_hole(const vdi_image *v)
+{
+    uint8_t *used = calloc(v->h.blocks, 1);
+    if (!used)
+        return VDI_FREE;
+    for (uint32_t b = 0; b < v->h.blocks; b++)
+        if (v->bmap[b] < v->h.blocks)
+            used[v->bmap[b]] = 1;
+    uint32_t hole = VDI_FREE;
+    for (uint32_t d = 0; d < v->h.blocks && hole == VDI_FREE; d++)
+        if (!used[d])
+            hole = d;
+    free(used);
+    return hole;
+}
+
 /* Give block `blk` a data block holding its old contents overlaid with `n` bytes at `in`. */
 static int vdi_allocate(vdi_image *v, uint32_t blk, uint32_t in, const uint8_t *src, size_t n)
 {
-    if (v->next_block >= v->h.blocks)
-        return -ENOSPC; /* cannot happen while data blocks stay dense */
+    uint32_t e = v->next_block;
+    if (e >= v->h.blocks && (e = vdi_find_hole(v)) == VDI_FREE)
+        return -ENOSPC; /* every data block in use: cannot happen, used < blocks */
     int r = vdi_blockbuf_get(v);
     if (r < 0)
         return r;
@@ -90,13 +109,13 @@ static int vdi_allocate(vdi_image *v, uint32_t blk, uint32_t in, const uint8_t *
     if (n < bs && (r = vdi_read_block(v, blk, v->blockbuf)) < 0)
         return r;
     memcpy(v->blockbuf + in, src, n);
-    uint32_t e = v->next_block;
     if ((r = img_pwrite_full(v->base.fd, v->blockbuf, bs, vdi_data_pos(v, e, 0))) < 0)
         return r;
     if ((r = vdi_sync(v)) < 0)
         return r;
     v->bmap[blk] = e;
-    v->next_block = e + 1;
+    if (e >= v->next_block)
+        v->next_block = e + 1;
     v->used++;
     v->h.allocated = v->used;
     return vdi_store_entry(v, blk);
