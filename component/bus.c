@@ -113,11 +113,12 @@ vireo_bus *vireo_bus_unref(vireo_bus *bus)
 {
     if (!bus || --bus->refs > 0)
         return NULL;
-    bus_relays_free(bus);
-    subs_free_all(bus);
+    /* Objects first: their destructors may free subscriptions they hold on this bus. */
     while (bus->n_exports)
         vireo_bus_unexport(bus, bus->exports[bus->n_exports - 1].path);
     free(bus->exports);
+    bus_relays_free(bus);
+    subs_free_all(bus);
     if (bus->loop_detach)
         bus->loop_detach(bus);
     dbus_connection_remove_filter(bus->conn, bus_filter, bus);

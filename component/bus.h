@@ -93,7 +93,9 @@ vireo_subscription *vireo_bus_subscribe(vireo_bus *bus, const char *sender, cons
                                         bool path_is_namespace, const char *iface,
                                         const char *member, vireo_signal_handler fn, void *userdata,
                                         vireo_error **errp);
-/* Accepts NULL; returns NULL. */
+/* Accepts NULL; returns NULL. A subscription belongs to its bus: free it before the bus's
+ * last reference goes (the bus frees those left, after unexporting its objects, whose
+ * destructors may still free theirs). A name watch that fired is already freed. */
 vireo_subscription *vireo_subscription_free(vireo_subscription *sub);
 
 /* Call `fn` once when bus name `name` (usually a caller's unique name) loses its owner:

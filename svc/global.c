@@ -34,8 +34,10 @@ void svc_global_clear(struct svc_global_settings *g)
     free(g->props.vm_process_path);
     free(g->props.default_bios_path);
     free(g->props.default_vgabios_path);
-    for (size_t i = 0; i < g->n_machines; i++)
+    for (size_t i = 0; i < g->n_machines; i++) {
         free(g->machines[i].path);
+        free(g->machines[i].renamed_from);
+    }
     free(g->machines);
     for (size_t i = 0; i < g->n_media; i++) {
         free(g->media[i].location);
@@ -72,6 +74,7 @@ int svc_global_add_machine(struct svc_global_settings *g, const svc_uuid *uuid, 
         return -ENOMEM;
     n[g->n_machines].uuid = *uuid;
     n[g->n_machines].path = p;
+    n[g->n_machines].renamed_from = NULL;
     g->n_machines++;
     return 0;
 }
@@ -137,9 +140,9 @@ static int read_props(struct reader *rd, const xmlNode *n, svc_error **errp)
 
 static int read_machine_entry(struct reader *rd, const xmlNode *n, svc_error **errp)
 {
-    char *uuid = NULL, *path = NULL;
+    char *uuid = NULL, *path = NULL, *from = NULL;
     svc_uuid u;
-    int r = svc_xml_check_attrs(rd->file, n, ATTRS("uuid", "src"), errp);
+    int r = svc_xml_check_attrs(rd->file, n, ATTRS("uuid", "src", "renamedFrom"), errp);
     if (r == 0)
         r = svc_xml_get_str(rd->file, n, "uuid", true, &uuid, errp);
     if (r == 0 && svc_uuid_parse(uuid, &u, "uuid", errp) < 0)
@@ -148,13 +151,22 @@ static int read_machine_entry(struct reader *rd, const xmlNode *n, svc_error **e
         r = svc_xml_get_str(rd->file, n, "src", true, &path, errp);
     if (r == 0 && svc_validate_path("src", path, false, errp) < 0)
         r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
+    if (r == 0)
+        r = svc_xml_get_str(rd->file, n, "renamedFrom", false, &from, errp);
+    if (r == 0 && svc_validate_path("renamedFrom", from, true, errp) < 0)
+        r = svc_xml_wrap(errp, rd->file, n, -EINVAL);
     for (size_t i = 0; r == 0 && i < rd->g->n_machines; i++)
         if (strcmp(rd->g->machines[i].uuid.s, u.s) == 0)
             r = svc_xml_fail(errp, rd->file, n, "machine %s is registered twice", u.s);
     if (r == 0 && svc_global_add_machine(rd->g, &u, path) < 0)
         r = oom(errp);
+    if (r == 0) {
+        rd->g->machines[rd->g->n_machines - 1].renamed_from = from;
+        from = NULL;
+    }
     free(uuid);
     free(path);
+    free(from);
     return r;
 }
 
@@ -280,6 +292,7 @@ static void write_root(xmlDoc *doc, const struct svc_global_settings *g)
         xmlNode *e = child(mr, "MachineEntry");
         svc_xml_set_str(e, "uuid", g->machines[i].uuid.s);
         svc_xml_set_str(e, "src", g->machines[i].path);
+        svc_xml_set_str(e, "renamedFrom", g->machines[i].renamed_from);
     }
     xmlNode *media = child(root, "MediaRegistry");
     for (size_t i = 0; i < g->n_media; i++) {

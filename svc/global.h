@@ -29,7 +29,8 @@ struct svc_system_properties {    /* ISystemProperties' writable attributes */
 
 struct svc_machine_entry {
     svc_uuid uuid;
-    char *path; /* absolute path of the settings file */
+    char *path;         /* absolute path of the settings file */
+    char *renamed_from; /* set while a rename moves the file (crash recovery), else NULL */
 };
 
 struct svc_medium_entry {

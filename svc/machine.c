@@ -106,6 +106,7 @@ svc_machine *svc_machine_unref(svc_machine *m)
     svc_error_free(m->access_error);
     free(m->recovery_note);
     free(m->settings_path);
+    free(m->rename_from);
     free(m);
     return NULL;
 }
@@ -222,13 +223,39 @@ int svc_machine_save(svc_machine *m, svc_error **errp)
     return r;
 }
 
-/* The name changed: move the folder and file, then point the machine at the new path. */
+/* The name changed: move the folder and file, then point the machine at the new path.
+ * For a registered machine the registry first records the new path with the old one as
+ * renamedFrom, so that a crash in the middle of the moves is finished at the next load
+ * (svc_registry_open); the caller clears renamedFrom with its final registry save. */
 static int apply_rename(svc_machine *m, const char *new_name, svc_error **errp)
 {
+    char *old_path = m->settings_path;
+    char *target = svc_machine_files_rename_target(old_path, m->settings.name, new_name);
+    if (!target)
+        return svc_error_set(errp, -ENOMEM, SVC_E_OUT_OF_MEMORY, "out of memory");
+    int r = 0;
+    if (m->registry) {
+        m->rename_from = old_path;
+        m->settings_path = target;
+        r = svc_registry_save(m->registry, errp);
+        m->settings_path = old_path;
+        if (r < 0) {
+            m->rename_from = NULL;
+            free(target);
+            return r;
+        }
+        m->rename_from = strdup(old_path);
+    }
     char *new_path = NULL;
-    int r = svc_machine_files_rename(m->settings_path, m->settings.name, new_name, &new_path, errp);
-    if (r < 0)
+    r = svc_machine_files_rename(old_path, m->settings.name, new_name, &new_path, errp);
+    free(target);
+    if (r < 0) {
+        free(m->rename_from);
+        m->rename_from = NULL;
+        if (m->registry)
+            svc_registry_save(m->registry, NULL); /* back to the old path */
         return r;
+    }
     free(m->settings_path);
     m->settings_path = new_path;
     return 0;
@@ -262,8 +289,11 @@ int svc_machine_commit(svc_machine *m, svc_error **errp)
     struct svc_machine_settings prev = m->settings;
     m->settings = next;
     r = m->on_disk ? svc_machine_save(m, errp) : 0;
-    if (r == 0 && renamed && m->registry)
+    if (r == 0 && renamed && m->registry) {
+        free(m->rename_from);
+        m->rename_from = NULL;
         r = svc_registry_save(m->registry, errp);
+    }
     if (r < 0) {
         /* keep the old committed settings; the file is whatever the last good save wrote */
         svc_settings_clear(&m->settings);

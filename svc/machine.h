@@ -18,6 +18,7 @@ typedef struct svc_machine {
     struct svc_registry *registry; /* non-NULL while registered (borrowed) */
     svc_uuid uuid;
     char *settings_path; /* absolute */
+    char *rename_from;   /* the old settings path while a rename is under way (registry) */
     bool accessible;
     svc_error *access_error; /* why not accessible (file:line: problem) */
     char *recovery_note;     /* set when the last load recovered from -tmp/-prev */

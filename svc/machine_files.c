@@ -193,3 +193,37 @@ int svc_machine_files_delete(const char *settings_path, const char *state_file, 
     free(dir);
     return r;
 }
+
+char *svc_machine_files_rename_target(const char *old_path, const char *old_name,
+                                      const char *new_name)
+{
+    char *dir = svc_path_dirname(old_path), *base = svc_path_basename(old_path);
+    char *parent = dir ? svc_path_dirname(dir) : NULL;
+    char *dir_base = dir ? svc_path_basename(dir) : NULL;
+    char *file_name = NULL, *new_file = NULL, *result = NULL;
+    if (dir && base && parent && dir_base &&
+        asprintf(&file_name, "%s%s", old_name, SVC_MACHINE_FILE_SUFFIX) >= 0 &&
+        asprintf(&new_file, "%s%s", new_name, SVC_MACHINE_FILE_SUFFIX) >= 0) {
+        bool move_dir = strcmp(dir_base, old_name) == 0;
+        bool move_file = strcmp(base, file_name) == 0;
+        if (asprintf(&result, "%s/%s", move_dir ? parent : dir, move_dir ? new_name : "") >= 0) {
+            char *full = NULL;
+            size_t l = strlen(result);
+            if (!move_dir && l && result[l - 1] == '/')
+                result[l - 1] = '\0';
+            if (asprintf(&full, "%s/%s", result, move_file ? new_file : base) < 0)
+                full = NULL;
+            free(result);
+            result = full;
+        } else {
+            result = NULL;
+        }
+    }
+    free(dir);
+    free(base);
+    free(parent);
+    free(dir_base);
+    free(file_name);
+    free(new_file);
+    return result;
+}

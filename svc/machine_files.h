@@ -16,6 +16,10 @@ int svc_machine_files_create(const char *settings_path, svc_error **errp);
 int svc_machine_files_rename(const char *old_path, const char *old_name, const char *new_name,
                              char **ret_new_path, svc_error **errp);
 
+/* The settings path svc_machine_files_rename would give (heap; NULL on allocation failure). */
+char *svc_machine_files_rename_target(const char *old_path, const char *old_name,
+                                      const char *new_name);
+
 /* Delete the settings file (and -prev/-tmp/-broken), the saved-state file if any (relative
  * to the folder), every regular file in Logs/, then Logs/, Snapshots/ and the folder if they
  * are empty. Media are never deleted here. Returns 0, or the error of the settings file. */

@@ -67,23 +67,59 @@ static int load_global(struct registry_private *rp, svc_error **errp)
     return svc_global_load(reg->global_path, &reg->global, &reg->recovery_note, errp);
 }
 
+/* An entry caught in the middle of a rename (renamedFrom set): finish what the crash
+ * interrupted. The folder may have moved without the file (move the file on), or nothing
+ * may have moved yet (keep the old path). Returns the path to load (heap) or NULL. */
+static char *finish_rename(const struct svc_machine_entry *e)
+{
+    if (access(e->path, F_OK) == 0)
+        return strdup(e->path);
+    char *dir = svc_path_dirname(e->path), *old_base = svc_path_basename(e->renamed_from);
+    char *half = dir && old_base ? svc_path_join(dir, old_base) : NULL;
+    char *result = NULL;
+    if (half && access(half, F_OK) == 0 && rename(half, e->path) == 0) {
+        char *hp = NULL, *np = NULL;
+        if (asprintf(&hp, "%s-prev", half) >= 0 && asprintf(&np, "%s-prev", e->path) >= 0)
+            rename(hp, np);
+        free(hp);
+        free(np);
+        svc_fsync_parent(e->path);
+        result = strdup(e->path);
+    } else {
+        result = strdup(access(e->renamed_from, F_OK) == 0 ? e->renamed_from : e->path);
+    }
+    free(dir);
+    free(old_base);
+    free(half);
+    return result;
+}
+
 static int load_machines(svc_registry *reg, svc_error **errp)
 {
     int r = 0;
+    bool resave = false;
     for (size_t i = 0; i < reg->global.n_machines && r == 0; i++) {
         svc_machine *m = NULL;
-        r = svc_machine_load(reg->global.machines[i].path, &reg->global.machines[i].uuid, &m);
+        const struct svc_machine_entry *e = &reg->global.machines[i];
+        char *path = e->renamed_from ? finish_rename(e) : strdup(e->path);
+        resave |= e->renamed_from != NULL;
+        r = path ? svc_machine_load(path, &e->uuid, &m) : -ENOMEM;
+        free(path);
         if (r == 0 && push_machine(reg, m) < 0) {
             svc_machine_unref(m);
             r = -ENOMEM;
         }
     }
-    for (size_t i = 0; i < reg->global.n_machines; i++)
+    for (size_t i = 0; i < reg->global.n_machines; i++) {
         free(reg->global.machines[i].path);
+        free(reg->global.machines[i].renamed_from);
+    }
     free(reg->global.machines);
     reg->global.machines = NULL;
     reg->global.n_machines = 0;
-    return r < 0 ? oom(errp) : 0;
+    if (r < 0)
+        return oom(errp);
+    return resave ? svc_registry_save(reg, errp) : 0;
 }
 
 int svc_registry_open(const char *home, svc_registry **ret, svc_error **errp)
@@ -152,6 +188,7 @@ int svc_registry_save(svc_registry *reg, svc_error **errp)
     for (size_t i = 0; i < reg->n_machines; i++) {
         entries[i].uuid = reg->machines[i]->uuid;
         entries[i].path = reg->machines[i]->settings_path;
+        entries[i].renamed_from = reg->machines[i]->rename_from;
     }
     reg->global.machines = entries;
     reg->global.n_machines = reg->n_machines;

@@ -281,6 +281,26 @@ os._exit(0)
 """ % (BUS, IFACE)
 
 
+WATCHED = """
+import dbus, sys
+bus = dbus.bus.BusConnection(sys.argv[1])
+dbus.Interface(bus.get_object(%r, sys.argv[2]), %r).WatchCaller()
+""" % (BUS, IFACE)
+
+
+def check_name_watch(bus, address):
+    obj = bus.get_object(BUS, PATH1)
+    before = int(obj.Get(IFACE, "Vanished", dbus_interface=PROPS))
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", WATCHED, address, PATH1], check=True, timeout=30)
+    deadline = time.time() + 5
+    while int(obj.Get(IFACE, "Vanished", dbus_interface=PROPS)) < before + 2 and \
+            time.time() < deadline:
+        time.sleep(0.02)
+    check(int(obj.Get(IFACE, "Vanished", dbus_interface=PROPS)) == before + 2,
+          "the service saw both watched callers disconnect")
+
+
 def check_disconnect_mid_call(bus, address, path):
     subprocess.run([sys.executable, "-c", DISCONNECTER, address, path], check=True, timeout=30)
     time.sleep(0.5)  # the server answers a caller that is gone
@@ -367,6 +387,7 @@ def main():
             check_bad_input(bus)
             check_signals(bus, PATH1)
             check_disconnect_mid_call(bus, address, PATH1)
+            check_name_watch(bus, address)
             check_relay(bus, a.client, target)
             bus.close()
             stop(server, "test server")

@@ -35,6 +35,11 @@ struct test_object {
     vtest_color *colors;
     size_t n_colors;
     uint32_t calls;
+    uint32_t vanished;
+    struct {
+        vireo_subscription *sub;
+        char *name;
+    } watches[8];
 };
 
 #define SELF(o) ((test_object *)(o))
@@ -358,6 +363,49 @@ static int fire_pings(vireo_object *o, vireo_call *call, uint32_t count, vireo_e
     return vtest_everything_complete_fire_pings(call);
 }
 
+static void caller_gone(vireo_bus *bus, const char *name, void *ud)
+{
+    test_object *t = ud;
+
+    t->vanished++;
+    for (int i = 0; i < 8; i++)
+        if (t->watches[i].sub && !strcmp(t->watches[i].name, name)) {
+            t->watches[i].sub = NULL; /* a fired watch is freed by the runtime */
+            free(t->watches[i].name);
+            t->watches[i].name = NULL;
+        }
+}
+
+static int watch_caller(vireo_object *o, vireo_call *call, vireo_error **errp)
+{
+    test_object *t = SELF(o);
+    int slot = -1;
+
+    t->calls++;
+    for (int i = 0; i < 8 && slot < 0; i++)
+        if (!t->watches[i].sub)
+            slot = i;
+    if (slot < 0)
+        return vireo_error_set_errno(errp, -ENOSPC, "watches");
+    t->watches[slot].name = strdup(vireo_call_sender(call));
+    if (!t->watches[slot].name)
+        return vireo_error_set_errno(errp, -ENOMEM, "watch");
+    t->watches[slot].sub = vireo_bus_watch_name_vanished(
+        vireo_call_bus(call), vireo_call_sender(call), caller_gone, t, errp);
+    if (!t->watches[slot].sub) {
+        free(t->watches[slot].name);
+        t->watches[slot].name = NULL;
+        return -EIO;
+    }
+    return vtest_everything_complete_watch_caller(call);
+}
+
+static int get_vanished(vireo_object *o, uint32_t *ret, vireo_error **errp)
+{
+    *ret = SELF(o)->vanished;
+    return 0;
+}
+
 static int forget(vireo_object *o, vireo_call *call, vireo_error **errp)
 {
     SELF(o)->calls++;
@@ -406,6 +454,8 @@ static const vtest_everything_ops everything_ops = {
     .delayed_echo = delayed_echo,
     .fire_pings = fire_pings,
     .forget = forget,
+    .watch_caller = watch_caller,
+    .get_vanished = get_vanished,
     /* .unimplemented left NULL on purpose */
 };
 
@@ -430,6 +480,10 @@ static void test_object_destroy(vireo_object *o)
 {
     test_object *t = SELF(o);
 
+    for (int i = 0; i < 8; i++) {
+        vireo_subscription_free(t->watches[i].sub);
+        free(t->watches[i].name);
+    }
     free(t->who);
     free(t->id);
     free(t->path);

@@ -348,6 +348,62 @@ START_TEST(rename_moves_folder_and_file)
 }
 END_TEST
 
+/* Write Vireo.xml by hand with one entry caught in a rename. */
+static void registry_with_rename(const svc_uuid *id, const char *src, const char *from)
+{
+    struct svc_global_settings g;
+    ck_assert_int_eq(svc_global_init(&g, NULL), 0);
+    ck_assert_int_eq(svc_global_add_machine(&g, id, src), 0);
+    g.machines[0].renamed_from = strdup(from);
+    char *gpath = svc_test_path(home, "Vireo.xml");
+    ck_assert_int_eq(svc_global_save(gpath, &g, NULL), 0);
+    svc_global_clear(&g);
+    free(gpath);
+}
+
+/* The three instants a crash can interrupt a rename at, each found and finished at load. */
+START_TEST(rename_interrupted_by_a_crash)
+{
+    svc_registry *reg = open_reg();
+    svc_machine *m = new_registered(reg, "before");
+    svc_uuid id = m->uuid;
+    char *old_path = strdup(m->settings_path);
+    char *new_path = svc_machine_files_rename_target(old_path, "before", "after");
+    char *old_dir = svc_path_dirname(old_path), *new_dir = svc_path_dirname(new_path);
+    svc_registry_free(reg);
+
+    /* 1. registry written, nothing moved: stays at the old path */
+    registry_with_rename(&id, new_path, old_path);
+    reg = open_reg();
+    ck_assert(reg->machines[0]->accessible);
+    ck_assert_str_eq(reg->machines[0]->settings_path, old_path);
+    svc_registry_free(reg);
+    reg = open_reg(); /* and the registry was repaired */
+    ck_assert_str_eq(reg->machines[0]->settings_path, old_path);
+    svc_registry_free(reg);
+
+    /* 2. folder moved, file not: the file is moved on */
+    registry_with_rename(&id, new_path, old_path);
+    ck_assert_int_eq(rename(old_dir, new_dir), 0);
+    reg = open_reg();
+    ck_assert(reg->machines[0]->accessible);
+    ck_assert_str_eq(reg->machines[0]->settings_path, new_path);
+    ck_assert(svc_test_exists(new_path));
+    svc_registry_free(reg);
+
+    /* 3. everything moved, the settings not yet rewritten: loads (with the old name inside) */
+    registry_with_rename(&id, new_path, old_path);
+    reg = open_reg();
+    ck_assert(reg->machines[0]->accessible);
+    ck_assert_str_eq(svc_machine_name(reg->machines[0]), "before");
+    svc_registry_free(reg);
+    free(old_path);
+    free(new_path);
+    free(old_dir);
+    free(new_dir);
+}
+END_TEST
+
 START_TEST(malformed_machine_is_inaccessible_others_load)
 {
     svc_registry *reg = open_reg();
@@ -496,6 +552,7 @@ int main(void)
     tcase_add_test(tc, unregister_detach_modes);
     tcase_add_test(tc, mutable_copy_commit_and_discard);
     tcase_add_test(tc, rename_moves_folder_and_file);
+    tcase_add_test(tc, rename_interrupted_by_a_crash);
     tcase_add_test(tc, malformed_machine_is_inaccessible_others_load);
     tcase_add_test(tc, settings_file_deleted_behind_our_back);
     tcase_add_test(tc, broken_registry_is_an_error_and_is_not_overwritten);
