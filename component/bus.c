@@ -74,6 +74,27 @@ vireo_bus *vireo_bus_open_address(const char *address, vireo_error **errp)
     return bus;
 }
 
+vireo_bus *vireo_bus_open_peer(const char *address, vireo_error **errp)
+{
+    DBusError de;
+    DBusConnection *conn;
+    vireo_bus *bus;
+
+    init_threads();
+    dbus_error_init(&de);
+    conn = dbus_connection_open_private(address, &de);
+    if (!conn) {
+        dbus_err_to_vireo(&de, errp, -ECONNREFUSED);
+        return NULL;
+    }
+    bus = bus_wrap(conn, false, errp);
+    if (!bus) {
+        dbus_connection_close(conn);
+        dbus_connection_unref(conn);
+    }
+    return bus;
+}
+
 vireo_bus *vireo_bus_open_session(vireo_error **errp)
 {
     const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");

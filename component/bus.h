@@ -25,6 +25,9 @@ typedef struct vireo_subscription vireo_subscription;
 vireo_bus *vireo_bus_open_session(vireo_error **errp);
 vireo_bus *vireo_bus_open_address(const char *address, vireo_error **errp);
 vireo_bus *vireo_bus_new_peer(DBusConnection *conn, vireo_error **errp);
+/* Connect to a peer's private server (vireo_server) at `address`; no message bus involved:
+ * proxies use a NULL destination. */
+vireo_bus *vireo_bus_open_peer(const char *address, vireo_error **errp);
 vireo_bus *vireo_bus_ref(vireo_bus *bus);
 /* Drops a reference; the last one unexports everything and closes the connection. */
 vireo_bus *vireo_bus_unref(vireo_bus *bus);
@@ -104,5 +107,18 @@ vireo_subscription *vireo_bus_watch_name_vanished(vireo_bus *bus, const char *na
                                                   void (*fn)(vireo_bus *bus, const char *name,
                                                              void *ud),
                                                   void *userdata, vireo_error **errp);
+
+/* A private D-Bus server for peer-to-peer connections (e.g. between the service and a VM
+ * process): each connecting peer becomes a vireo_bus attached to `loop` and is handed to
+ * `fn`, which takes a reference to keep it (export objects on it, add relays to it ...). */
+typedef struct vireo_server vireo_server;
+typedef void (*vireo_server_conn_fn)(vireo_server *srv, vireo_bus *peer, void *userdata);
+/* `address`: e.g. "unix:tmpdir=/run/user/1000" or "unix:path=/path/sock". */
+vireo_server *vireo_server_new(vireo_loop *loop, const char *address, vireo_server_conn_fn fn,
+                               void *userdata, vireo_error **errp);
+/* The address clients connect to (borrowed). */
+const char *vireo_server_address(vireo_server *srv);
+/* Stop listening; connected peers stay. Accepts NULL; returns NULL. */
+vireo_server *vireo_server_free(vireo_server *srv);
 
 #endif

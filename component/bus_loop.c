@@ -1,5 +1,6 @@
-/* Running a bus connection from the epoll loop: libdbus watches become io sources, its
- * timeouts timers, and pending incoming messages a defer source that dispatches them. */
+/* Running bus connections and private servers from the epoll loop: libdbus watches become
+ * io sources, its timeouts timers, and pending incoming messages a defer source that
+ * dispatches them. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -122,8 +123,7 @@ static void entry_update(loop_binding *lb, fd_entry *e)
 
 static dbus_bool_t watch_add(DBusWatch *w, void *data)
 {
-    vireo_bus *bus = data;
-    loop_binding *lb = bus->loop_data;
+    loop_binding *lb = data;
     fd_entry *e = entry_for_fd(lb, dbus_watch_get_unix_fd(w), true);
 
     if (!e)
@@ -141,16 +141,16 @@ static dbus_bool_t watch_add(DBusWatch *w, void *data)
 
 static void watch_remove(DBusWatch *w, void *data)
 {
-    vireo_bus *bus = data;
+    loop_binding *lb = data;
     fd_entry *e = dbus_watch_get_data(w);
 
-    if (!e || !bus->loop_data)
+    if (!e || !lb)
         return;
     for (int i = 0; i < WATCHES_PER_FD; i++)
         if (e->watches[i] == w)
             e->watches[i] = NULL;
     dbus_watch_set_data(w, NULL, NULL);
-    entry_update(bus->loop_data, e);
+    entry_update(lb, e);
 }
 
 static void watch_toggled(DBusWatch *w, void *data)
@@ -168,13 +168,17 @@ static void timeout_fired(vireo_source *src, void *ud)
 
 static uint64_t timeout_usec(DBusTimeout *t)
 {
-    return dbus_timeout_get_enabled(t) ? (uint64_t)dbus_timeout_get_interval(t) * 1000u : 0;
+    int ms = dbus_timeout_get_interval(t);
+
+    if (!dbus_timeout_get_enabled(t))
+        return 0; /* disarmed */
+    /* An enabled timeout of 0 ms must still fire: a timer of 0 would mean disarmed. */
+    return ms > 0 ? (uint64_t)ms * 1000u : 1;
 }
 
 static dbus_bool_t timeout_add(DBusTimeout *t, void *data)
 {
-    vireo_bus *bus = data;
-    loop_binding *lb = bus->loop_data;
+    loop_binding *lb = data;
     vireo_source *src = vireo_loop_add_timer(lb->loop, timeout_usec(t), true, timeout_fired, t);
 
     if (!src)
@@ -221,13 +225,8 @@ static void dispatch_some(vireo_source *src, void *ud)
     vireo_bus_unref(bus);
 }
 
-static void loop_detach(vireo_bus *bus)
+static void binding_free(loop_binding *lb)
 {
-    loop_binding *lb = bus->loop_data;
-
-    dbus_connection_set_watch_functions(bus->conn, NULL, NULL, NULL, NULL, NULL);
-    dbus_connection_set_timeout_functions(bus->conn, NULL, NULL, NULL, NULL, NULL);
-    dbus_connection_set_dispatch_status_function(bus->conn, NULL, NULL, NULL);
     vireo_source_remove(lb->dispatch);
     while (lb->fds) {
         fd_entry *e = lb->fds;
@@ -236,6 +235,16 @@ static void loop_detach(vireo_bus *bus)
         free(e);
     }
     free(lb);
+}
+
+static void loop_detach(vireo_bus *bus)
+{
+    loop_binding *lb = bus->loop_data;
+
+    dbus_connection_set_watch_functions(bus->conn, NULL, NULL, NULL, NULL, NULL);
+    dbus_connection_set_timeout_functions(bus->conn, NULL, NULL, NULL, NULL, NULL);
+    dbus_connection_set_dispatch_status_function(bus->conn, NULL, NULL, NULL);
+    binding_free(lb);
     bus->loop_data = NULL;
     bus->loop_detach = NULL;
 }
@@ -260,10 +269,10 @@ int vireo_bus_attach_loop(vireo_bus *bus, vireo_loop *loop, vireo_error **errp)
     }
     bus->loop_data = lb;
     bus->loop_detach = loop_detach;
-    if (!dbus_connection_set_watch_functions(bus->conn, watch_add, watch_remove, watch_toggled, bus,
+    if (!dbus_connection_set_watch_functions(bus->conn, watch_add, watch_remove, watch_toggled, lb,
                                              NULL) ||
         !dbus_connection_set_timeout_functions(bus->conn, timeout_add, timeout_remove,
-                                               timeout_toggled, bus, NULL)) {
+                                               timeout_toggled, lb, NULL)) {
         loop_detach(bus);
         return vireo_error_set_errno(errp, -ENOMEM, "attach");
     }
@@ -271,4 +280,85 @@ int vireo_bus_attach_loop(vireo_bus *bus, vireo_loop *loop, vireo_error **errp)
     vireo_source_set_enabled(lb->dispatch, dbus_connection_get_dispatch_status(bus->conn) ==
                                                DBUS_DISPATCH_DATA_REMAINS);
     return 0;
+}
+
+/* ---- a DBusServer for private peer-to-peer connections ---- */
+
+struct vireo_server {
+    DBusServer *server;
+    vireo_loop *loop;
+    loop_binding *lb;
+    vireo_server_conn_fn fn;
+    void *userdata;
+    char *address;
+};
+
+static void server_new_connection(DBusServer *server, DBusConnection *conn, void *data)
+{
+    vireo_server *srv = data;
+    vireo_bus *peer = vireo_bus_new_peer(conn, NULL);
+
+    if (!peer)
+        return; /* not referenced: libdbus drops the connection */
+    if (vireo_bus_attach_loop(peer, srv->loop, NULL) == 0)
+        srv->fn(srv, peer, srv->userdata);
+    vireo_bus_unref(peer);
+}
+
+vireo_server *vireo_server_new(vireo_loop *loop, const char *address, vireo_server_conn_fn fn,
+                               void *userdata, vireo_error **errp)
+{
+    vireo_server *srv = calloc(1, sizeof(*srv));
+    DBusError de;
+
+    if (!srv) {
+        vireo_error_set_errno(errp, -ENOMEM, "server");
+        return NULL;
+    }
+    dbus_threads_init_default();
+    dbus_error_init(&de);
+    *srv = (vireo_server){.loop = loop, .fn = fn, .userdata = userdata};
+    srv->server = dbus_server_listen(address, &de);
+    if (!srv->server) {
+        vireo_error_set(errp, VIREO_E_FAILED, de.name, "%s: %s", address, de.message);
+        dbus_error_free(&de);
+        free(srv);
+        return NULL;
+    }
+    srv->address = dbus_server_get_address(srv->server);
+    srv->lb = calloc(1, sizeof(*srv->lb));
+    if (srv->lb && srv->address) {
+        srv->lb->loop = loop;
+        dbus_server_set_new_connection_function(srv->server, server_new_connection, srv, NULL);
+    }
+    if (!srv->lb || !srv->address ||
+        !dbus_server_set_watch_functions(srv->server, watch_add, watch_remove, watch_toggled,
+                                         srv->lb, NULL) ||
+        !dbus_server_set_timeout_functions(srv->server, timeout_add, timeout_remove,
+                                           timeout_toggled, srv->lb, NULL)) {
+        vireo_server_free(srv);
+        vireo_error_set_errno(errp, -ENOMEM, "server");
+        return NULL;
+    }
+    return srv;
+}
+
+const char *vireo_server_address(vireo_server *srv)
+{
+    return srv->address;
+}
+
+vireo_server *vireo_server_free(vireo_server *srv)
+{
+    if (!srv)
+        return NULL;
+    dbus_server_disconnect(srv->server);
+    dbus_server_set_watch_functions(srv->server, NULL, NULL, NULL, NULL, NULL);
+    dbus_server_set_timeout_functions(srv->server, NULL, NULL, NULL, NULL, NULL);
+    dbus_server_unref(srv->server);
+    if (srv->lb)
+        binding_free(srv->lb);
+    dbus_free(srv->address);
+    free(srv);
+    return NULL;
 }

@@ -7,9 +7,11 @@
 #include "component/loop.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -40,8 +42,19 @@ struct vireo_source {
     void *userdata;
 };
 
+typedef struct posted {
+    struct posted *next;
+    void (*fn)(void *userdata);
+    void *userdata;
+} posted;
+
 struct vireo_loop {
     int epfd;
+    /* cross-thread posts: a queue under a mutex, and an eventfd that wakes epoll */
+    pthread_mutex_t post_lock;
+    posted *post_head, **post_tail;
+    int post_fd;
+    vireo_source *post_src;
     bool quit;
     int quit_code;
     vireo_source *head;
@@ -56,6 +69,8 @@ uint64_t vireo_loop_now_usec(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static void run_posted(vireo_source *src, int fd, uint32_t revents, void *ud);
+
 vireo_loop *vireo_loop_new(vireo_error **errp)
 {
     vireo_loop *loop = calloc(1, sizeof(*loop));
@@ -64,13 +79,59 @@ vireo_loop *vireo_loop_new(vireo_error **errp)
         vireo_error_set_errno(errp, -ENOMEM, "loop");
         return NULL;
     }
+    pthread_mutex_init(&loop->post_lock, NULL);
+    loop->post_tail = &loop->post_head;
+    loop->post_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     loop->epfd = epoll_create1(EPOLL_CLOEXEC);
-    if (loop->epfd < 0) {
+    if (loop->epfd < 0 || loop->post_fd < 0) {
         vireo_error_set_errno(errp, -errno, "epoll_create1");
-        free(loop);
+        vireo_loop_free(loop);
+        return NULL;
+    }
+    loop->post_src = vireo_loop_add_io(loop, loop->post_fd, EPOLLIN, run_posted, loop);
+    if (!loop->post_src) {
+        vireo_error_set_errno(errp, -ENOMEM, "loop");
+        vireo_loop_free(loop);
         return NULL;
     }
     return loop;
+}
+
+int vireo_loop_post(vireo_loop *loop, void (*fn)(void *userdata), void *userdata)
+{
+    posted *p = malloc(sizeof(*p));
+    uint64_t one = 1;
+
+    if (!p)
+        return -ENOMEM;
+    *p = (posted){.fn = fn, .userdata = userdata};
+    pthread_mutex_lock(&loop->post_lock);
+    *loop->post_tail = p;
+    loop->post_tail = &p->next;
+    pthread_mutex_unlock(&loop->post_lock);
+    /* An eventfd write only fails when the counter would overflow: it is then readable. */
+    (void)!write(loop->post_fd, &one, sizeof(one));
+    return 0;
+}
+
+static void run_posted(vireo_source *src, int fd, uint32_t revents, void *ud)
+{
+    vireo_loop *loop = ud;
+    uint64_t n;
+    posted *list;
+
+    (void)!read(fd, &n, sizeof(n));
+    pthread_mutex_lock(&loop->post_lock);
+    list = loop->post_head;
+    loop->post_head = NULL;
+    loop->post_tail = &loop->post_head;
+    pthread_mutex_unlock(&loop->post_lock);
+    while (list) {
+        posted *next = list->next;
+        list->fn(list->userdata);
+        free(list);
+        list = next;
+    }
 }
 
 static void source_free(vireo_source *src)
@@ -102,7 +163,16 @@ void vireo_loop_free(vireo_loop *loop)
         }
         source_free(s);
     }
-    close(loop->epfd);
+    while (loop->post_head) {
+        posted *next = loop->post_head->next;
+        free(loop->post_head);
+        loop->post_head = next;
+    }
+    if (loop->post_fd >= 0)
+        close(loop->post_fd);
+    if (loop->epfd >= 0)
+        close(loop->epfd);
+    pthread_mutex_destroy(&loop->post_lock);
     free(loop);
 }
 

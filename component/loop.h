@@ -52,6 +52,11 @@ vireo_source *vireo_loop_add_signal(vireo_loop *loop, int signo, vireo_signal_fn
 vireo_source *vireo_loop_add_defer(vireo_loop *loop, vireo_defer_fn fn, void *userdata);
 void vireo_source_set_enabled(vireo_source *src, bool enabled);
 
+/* Run fn(userdata) on the loop's thread at its next iteration. The one loop function that
+ * may be called from any thread (e.g. the VM thread telling the main loop the guest stopped).
+ * Returns 0 or -ENOMEM. Posted calls not yet run when the loop is freed are dropped. */
+int vireo_loop_post(vireo_loop *loop, void (*fn)(void *userdata), void *userdata);
+
 /* Remove and free a source; safe inside callbacks; accepts NULL. Returns NULL. */
 vireo_source *vireo_source_remove(vireo_source *src);
 vireo_loop *vireo_source_loop(vireo_source *src);

@@ -3,12 +3,17 @@
  *
  *   vireo-bench-rpc-client DEST PATH N
  *
- * Prints one line per call kind: "<kind> <median µs> <p90 µs> <calls/s>". */
+ * Prints one line per call kind: "<kind> <median µs> <p90 µs> <calls/s>"; "add-peer" is the
+ * same Add over a private peer connection to a server thread, without dbus-daemon. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "idl/test/test.h"
+#include "tests/integration/component/test_object.h"
 
 static double now_us(void)
 {
@@ -83,6 +88,75 @@ static int bench(const char *kind, vireo_proxy *p, int n, int (*fn)(vireo_proxy 
     return 0;
 }
 
+/* The same server code on a private peer connection in a thread of this process: the round
+ * trip without dbus-daemon in the middle (what a service <-> VM process link costs). */
+typedef struct peer_side {
+    vireo_loop *loop;
+    vireo_server *srv;
+    vireo_bus *peer;
+    int quit_fd;
+    pthread_t thread;
+} peer_side;
+
+static void on_peer(vireo_server *srv, vireo_bus *peer, void *ud)
+{
+    peer_side *ps = ud;
+    test_object *obj =
+        test_object_new(peer, ps->loop, "0a1b2c3d-0000-4000-8000-000000000001", "bench");
+    char *path = vireo_path_for_uuid(VTEST_ROOT_PATH, VTEST_EVERYTHING_COLLECTION,
+                                     "0a1b2c3d-0000-4000-8000-000000000001");
+
+    ps->peer = vireo_bus_ref(peer);
+    if (obj && path)
+        vireo_bus_export(peer, path, test_object_base(obj), NULL);
+    if (obj)
+        vireo_object_unref(test_object_base(obj));
+    free(path);
+}
+
+static void on_quit(vireo_source *src, int fd, uint32_t revents, void *ud)
+{
+    vireo_loop_quit(ud, 0);
+}
+
+static void *peer_thread(void *ud)
+{
+    vireo_loop_run(((peer_side *)ud)->loop);
+    return NULL;
+}
+
+static int bench_peer(const char *path, int n)
+{
+    peer_side ps = {0};
+    vireo_bus *bus = NULL;
+    vireo_proxy *p = NULL;
+    uint64_t one = 1;
+    int r = -1;
+
+    ps.loop = vireo_loop_new(NULL);
+    ps.quit_fd = eventfd(0, EFD_CLOEXEC);
+    if (!ps.loop || ps.quit_fd < 0 ||
+        !vireo_loop_add_io(ps.loop, ps.quit_fd, EPOLLIN, on_quit, ps.loop))
+        goto out;
+    ps.srv = vireo_server_new(ps.loop, "unix:tmpdir=/tmp", on_peer, &ps, NULL);
+    if (!ps.srv || pthread_create(&ps.thread, NULL, peer_thread, &ps) != 0)
+        goto out;
+    bus = vireo_bus_open_peer(vireo_server_address(ps.srv), NULL);
+    if (bus && (p = vireo_proxy_new(bus, NULL, path)))
+        r = bench("add-peer", p, n, call_add);
+    vireo_proxy_unref(p);
+    vireo_bus_unref(bus);
+    if (write(ps.quit_fd, &one, sizeof(one)) == sizeof(one))
+        pthread_join(ps.thread, NULL);
+out:
+    vireo_bus_unref(ps.peer);
+    vireo_server_free(ps.srv);
+    vireo_loop_free(ps.loop);
+    if (ps.quit_fd >= 0)
+        close(ps.quit_fd);
+    return r;
+}
+
 int main(int argc, char **argv)
 {
     vireo_error *err = NULL;
@@ -106,6 +180,8 @@ int main(int argc, char **argv)
         r = bench("get", p, n, get_label);
     if (r == 0)
         r = bench("echo4k", p, n, echo_4k);
+    if (r == 0)
+        r = bench_peer(argv[2], n);
     if (r < 0)
         fprintf(stderr, "bench: a call failed\n");
     vireo_proxy_unref(p);

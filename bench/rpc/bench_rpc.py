@@ -106,6 +106,8 @@ def main():
     for kind in ("add", "get", "echo4k"):
         print("| %s | %.1f | %.1f | %.0f | %.1f | %.1f | %.0f |"
               % ((names[kind],) + c[kind] + py[kind]))
+    print("| Add(ii)→i over a private peer connection, no dbus-daemon | %.1f | %.1f | %.0f "
+          "| – | – | – |" % c["add-peer"])
     return 0
 
 

@@ -10,6 +10,18 @@ static char *type_text(const idl_type *t)
     return t->array ? xasprintf("%s[]", t->name) : xstrdup(t->name);
 }
 
+/* Markdown renderers make heading anchors lower case. Returns a static buffer. */
+static const char *anchor(const char *name)
+{
+    static char a[128];
+    size_t i = 0;
+
+    for (; name[i] && i + 1 < sizeof(a); i++)
+        a[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+    a[i] = '\0';
+    return a;
+}
+
 /* Table cells cannot hold '|'. */
 static char *cell(const char *s)
 {
@@ -50,7 +62,7 @@ static void doc_iface(const gen_ctx *g, const idl_iface *it, buf *b)
     buf_printf(b, "- D-Bus interface: `%s`\n- interface id: `%s`\n- C prefix: `%s_`\n", dbus,
                it->uuid, pre);
     if (it->parent)
-        buf_printf(b, "- extends: [%s](#%s)\n", it->parent->name, it->parent->name);
+        buf_printf(b, "- extends: [%s](#%s)\n", it->parent->name, anchor(it->parent->name));
     if (it->singleton)
         buf_printf(b, "- object path: `%s`\n", g->lib->path);
     else if (it->path)
@@ -142,7 +154,8 @@ void gen_markdown(const gen_ctx *g, buf *b)
     if (lib->n_ifaces) {
         buf_add(b, "Interfaces:");
         for (size_t i = 0; i < lib->n_ifaces; i++)
-            buf_printf(b, "%s [%s](#%s)", i ? "," : "", lib->ifaces[i].name, lib->ifaces[i].name);
+            buf_printf(b, "%s [%s](#%s)", i ? "," : "", lib->ifaces[i].name,
+                       anchor(lib->ifaces[i].name));
         buf_add(b, ".\n\n");
     }
     for (size_t i = 0; i < lib->n_ifaces; i++)

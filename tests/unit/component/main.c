@@ -5,6 +5,7 @@
 Suite *marshal_suite(void);
 Suite *error_suite(void);
 Suite *loop_suite(void);
+Suite *peer_suite(void);
 
 int main(void)
 {
@@ -13,6 +14,7 @@ int main(void)
 
     srunner_add_suite(sr, error_suite());
     srunner_add_suite(sr, loop_suite());
+    srunner_add_suite(sr, peer_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
