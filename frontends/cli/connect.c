@@ -53,7 +53,7 @@ static char *find_service_binary(void)
         char *slash = strrchr(self, '/');
         if (slash)
             *slash = '\0';
-        static const char *const rel[] = {"/vireo-svc", "/../../svc/vireo-svc"};
+        static const char *const rel[] = {"/vireo-svc", "/../../svc/daemon/vireo-svc"};
         for (size_t i = 0; i < 2; i++) {
             if (asprintf(&cand, "%s%s", self, rel[i]) < 0)
                 return NULL;

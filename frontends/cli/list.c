@@ -82,7 +82,7 @@ static int filter_running(cli_ctx *ctx, char **paths, vm_row *rows, size_t *n)
 {
     DBusMessage **states = NULL;
     vireo_error *err = NULL;
-    if (cli_fetch_property(ctx, paths, *n, &vireo_machine_interface, "state", &states, &err) < 0)
+    if (cli_fetch_property(ctx, paths, *n, &vireo_machine_interface, "State", &states, &err) < 0)
         return cli_api_error(err, "IMachine.state", NULL);
     size_t k = 0;
     for (size_t i = 0; i < *n; i++) {
@@ -109,7 +109,7 @@ static int list_vms(cli_ctx *ctx, bool running, bool lng, bool json, bool sorted
     int r = 0;
     if (!rows)
         r = cli_error("out of memory");
-    else if (cli_fetch_property(ctx, paths, n, &vireo_machine_interface, "name", &names, &err) < 0)
+    else if (cli_fetch_property(ctx, paths, n, &vireo_machine_interface, "Name", &names, &err) < 0)
         r = cli_api_error(err, "IMachine.name", NULL);
     for (size_t i = 0; r == 0 && i < n; i++) {
         rows[i].path = paths[i];

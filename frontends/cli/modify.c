@@ -107,17 +107,22 @@ static int check(change *c, char *err, size_t n)
 #define SET(call, member, ...)                                                                     \
     (call(m, __VA_ARGS__, &err) < 0 ? cli_api_error(err, member " (set)", NULL) : 0)
 
-static int apply_boot(vireo_proxy *m, const change *c)
+/* All --bootN options make one new boot order, set once: applied one by one, a
+ * reordering such as "--boot1 disk --boot2 none" would pass through an order with a device
+ * twice, which the service refuses. */
+static int apply_boot(vireo_proxy *m, const change *changes, size_t n)
 {
     vireo_error *err = NULL;
     vireo_boot_device *cur = NULL, slots[4] = {0}, out[4];
-    size_t n = 0, k = 0;
-    if (vireo_machine_get_boot_order(m, &cur, &n, &err) < 0)
+    size_t n_cur = 0, k = 0;
+    if (vireo_machine_get_boot_order(m, &cur, &n_cur, &err) < 0)
         return cli_api_error(err, "IMachine.bootOrder", NULL);
-    for (size_t i = 0; i < n && i < 4; i++)
+    for (size_t i = 0; i < n_cur && i < 4; i++)
         slots[i] = cur[i];
     free(cur);
-    slots[c->arg->index - 1] = (vireo_boot_device)c->num;
+    for (size_t i = 0; i < n; i++)
+        if (changes[i].arg->opt->id == OPT_BOOT)
+            slots[changes[i].arg->index - 1] = (vireo_boot_device)changes[i].num;
     for (size_t i = 0; i < 4; i++) /* "none" leaves a gap the API does not have */
         if (slots[i])
             out[k++] = slots[i];
@@ -184,7 +189,7 @@ static int apply(cli_ctx *ctx, vireo_proxy *m, const change *c)
     case OPT_MEMORY: return SET(vireo_machine_set_memory_size, "IMachine.memorySize", c->num);
     case OPT_CPUS: return SET(vireo_machine_set_cpu_count, "IMachine.CPUCount", c->num);
     case OPT_VRAM: return SET(vireo_machine_set_vram_size, "IMachine.VRAMSize", c->num);
-    case OPT_BOOT: return apply_boot(m, c);
+    case OPT_BOOT: return 0; /* all at once, see apply_boot() */
     case OPT_FIRMWARE:
         return SET(vireo_machine_set_firmware_type, "IMachine.firmwareType",
                    (vireo_firmware_type)c->num);
@@ -216,8 +221,15 @@ static int modify(cli_ctx *ctx, const char *vm, const change *changes, size_t n)
     if (r)
         return r;
     vireo_proxy *m = cli_proxy(ctx, copy);
-    for (size_t i = 0; i < n && !r; i++)
-        r = apply(ctx, m, &changes[i]);
+    bool boot_done = false;
+    for (size_t i = 0; i < n && !r; i++) {
+        if (changes[i].arg->opt->id == OPT_BOOT && !boot_done) {
+            r = apply_boot(m, changes, n);
+            boot_done = true;
+        }
+        if (!r)
+            r = apply(ctx, m, &changes[i]);
+    }
     vireo_error *err = NULL;
     if (!r && vireo_machine_call_save_settings(m, &err) < 0)
         r = cli_api_error(err, "IMachine.saveSettings", "cannot save the settings of '%s'", vm);

@@ -12,6 +12,21 @@
             return cli_api_error(err_, member, NULL);                                              \
     } while (0)
 
+/* A member the service does not implement yet (the service may lag the IDL): the part is
+ * shown as empty rather than failing the whole command. */
+static bool not_there(vireo_error **errp)
+{
+    vireo_error *e = *errp;
+    if (strcmp(e->name, VIREO_DBUS_ERROR_NOT_SUPPORTED) != 0 &&
+        strcmp(e->name, VIREO_ERROR_NOT_IMPLEMENTED) != 0 &&
+        strcmp(e->name, VIREO_DBUS_ERROR_UNKNOWN_PROP) != 0 &&
+        strcmp(e->name, VIREO_DBUS_ERROR_UNKNOWN_METHOD) != 0)
+        return false;
+    vireo_error_free(e);
+    *errp = NULL;
+    return true;
+}
+
 static int read_serial(cli_ctx *ctx, const char *path, cli_serial_info *s)
 {
     vireo_proxy *p = cli_proxy(ctx, path);
@@ -106,22 +121,26 @@ static int read_parts(cli_ctx *ctx, vireo_proxy *m, cli_vm_info *vm)
     size_t n = 0;
     vireo_error *err = NULL;
     int r;
-    if (vireo_machine_get_serial_ports(m, &paths, &n, &err) < 0)
+    if (vireo_machine_get_serial_ports(m, &paths, &n, &err) < 0 && !not_there(&err))
         return cli_api_error(err, "IMachine.serialPorts", NULL);
     vm->n_serial = n;
     r = read_objects(ctx, paths, n, sizeof(cli_serial_info), (void **)&vm->serial, read_serial_v);
     vireo_strv_free(paths, n);
+    paths = NULL;
+    n = 0;
     if (r)
         return r;
-    if (vireo_machine_get_storage_controllers(m, &paths, &n, &err) < 0)
+    if (vireo_machine_get_storage_controllers(m, &paths, &n, &err) < 0 && !not_there(&err))
         return cli_api_error(err, "IMachine.storageControllers", NULL);
     vm->n_controllers = n;
     r = read_objects(ctx, paths, n, sizeof(cli_controller_info), (void **)&vm->controllers,
                      read_controller_v);
     vireo_strv_free(paths, n);
+    paths = NULL;
+    n = 0;
     if (r)
         return r;
-    if (vireo_machine_get_medium_attachments(m, &paths, &n, &err) < 0)
+    if (vireo_machine_get_medium_attachments(m, &paths, &n, &err) < 0 && !not_there(&err))
         return cli_api_error(err, "IMachine.mediumAttachments", NULL);
     vm->n_attachments = n;
     r = read_objects(ctx, paths, n, sizeof(cli_attachment_info), (void **)&vm->attachments,
@@ -135,7 +154,7 @@ static int read_snapshot_name(cli_ctx *ctx, vireo_proxy *m, cli_vm_info *vm)
     char *snap = NULL;
     vireo_error *err = NULL;
     if (vireo_machine_get_current_snapshot(m, &snap, &err) < 0)
-        return cli_api_error(err, "IMachine.currentSnapshot", NULL);
+        return not_there(&err) ? 0 : cli_api_error(err, "IMachine.currentSnapshot", NULL);
     int r = 0;
     if (strcmp(snap, "/") != 0) {
         vireo_proxy *s = cli_proxy(ctx, snap);
