@@ -282,6 +282,21 @@ def test_properties(v, env, tmp):
     check("ID:          Linux\n" in r.out, "ostypes text form")
 
 
+def test_list_long(v, env):
+    short = jrun(v, ["list", "vms", "--json"], env, "list vms --json") or []
+    full = jrun(v, ["list", "vms", "--long", "--json"], env, "list vms --long --json") or []
+    check([(m["name"], m["uuid"]) for m in full] == [(m["name"], m["uuid"]) for m in short],
+          "list --long --json has the same machines in the same order")
+    one = jrun(v, ["showvminfo", short[0]["name"], "--json"], env, "showvminfo") if short else None
+    check(one is not None and full and full[0] == one,
+          "list --long --json elements are showvminfo --json objects")
+    r = run(v, ["list", "vms", "--long"], env)
+    check(r.rc == 0 and r.out.count("Name:                 ") == len(short) and
+          "\n\nName:" in r.out, "list vms --long: one block per machine, blank-line separated")
+    srt = run(v, ["list", "vms", "--sorted"], env).out.splitlines()
+    check(srt == sorted(srt), "list vms --sorted is sorted: %r" % srt)
+
+
 def test_unregister(v, env):
     d = jrun(v, ["showvminfo", "beta", "--json"], env, "showvminfo beta")
     expect(run(v, ["unregistervm", "beta"], env), 0, "unregistervm")
@@ -333,6 +348,7 @@ def main():
                 test_locked(a.vireo, env, bus.address, alpha)
                 test_control(a.vireo, env)
             test_properties(a.vireo, env, tmp)
+            test_list_long(a.vireo, env)
             test_unregister(a.vireo, env)
         finally:
             bus.stop()
