@@ -4,7 +4,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#define WINDOW 64 /* outstanding calls: well under dbus-daemon's default max_replies_per_connection (128) */
+#define WINDOW                                                                                     \
+    64 /* outstanding calls: well under dbus-daemon's default max_replies_per_connection (128) */
 
 void cli_replies_free(DBusMessage **replies, size_t n)
 {

@@ -57,24 +57,29 @@ __attribute__((format(printf, 3, 4))) static void row(FILE *f, const char *label
 
 static void text_serial(const cli_serial_info *s, FILE *f)
 {
-    char label[16];
+    char label[16], mode[4200];
     snprintf(label, sizeof(label), "UART %u", s->slot + 1);
     if (!s->enabled) {
         row(f, label, "disabled");
         return;
     }
-    fprintf(f, "%-22sI/O base: 0x%04x, IRQ: %u, ", label, s->io_base, s->irq);
     switch (s->mode) {
-    case VIREO_PORT_MODE_FILE: fprintf(f, "attached to file '%s'\n", s->path); break;
+    case VIREO_PORT_MODE_FILE:
+        snprintf(mode, sizeof(mode), "attached to file '%s'", s->path);
+        break;
     case VIREO_PORT_MODE_UNIX_SOCKET:
-        fprintf(f, "attached to socket '%s' (%s)\n", s->path, s->server ? "server" : "client");
+        snprintf(mode, sizeof(mode), "attached to socket '%s' (%s)", s->path,
+                 s->server ? "server" : "client");
         break;
-    case VIREO_PORT_MODE_TCP_SERVER: fprintf(f, "TCP server on port %u\n", s->port); break;
+    case VIREO_PORT_MODE_TCP_SERVER:
+        snprintf(mode, sizeof(mode), "TCP server on port %u", s->port);
+        break;
     case VIREO_PORT_MODE_PTY:
-        fprintf(f, "pty%s%s\n", s->pty_path[0] ? " " : "", s->pty_path);
+        snprintf(mode, sizeof(mode), "pty%s%s", s->pty_path[0] ? " " : "", s->pty_path);
         break;
-    default: fprintf(f, "%s\n", cli_port_mode_name(s->mode));
+    default: snprintf(mode, sizeof(mode), "%s", cli_port_mode_name(s->mode));
     }
+    row(f, label, "I/O base: 0x%04x, IRQ: %u, %s", s->io_base, s->irq, mode);
 }
 
 static void text_hardware(const cli_vm_info *vm, FILE *f)
@@ -108,9 +113,9 @@ static void text_hardware(const cli_vm_info *vm, FILE *f)
     for (size_t i = 0; i < vm->n_serial; i++)
         text_serial(&vm->serial[i], f);
     for (size_t i = 0; i < vm->n_controllers; i++)
-        fprintf(f, "%-22s%s (%s, %u ports%s)\n", "Storage Controller", vm->controllers[i].name,
-                vireo_storage_bus_to_string(vm->controllers[i].bus), vm->controllers[i].port_count,
-                vm->controllers[i].bootable ? ", bootable" : "");
+        row(f, "Storage Controller", "%s (%s, %u ports%s)", vm->controllers[i].name,
+            vireo_storage_bus_to_string(vm->controllers[i].bus), vm->controllers[i].port_count,
+            vm->controllers[i].bootable ? ", bootable" : "");
     for (size_t i = 0; i < vm->n_attachments; i++) {
         const cli_attachment_info *a = &vm->attachments[i];
         fprintf(f, "%s (%u, %u): %-10s%s\n", a->controller, a->port, a->device,

@@ -4,4 +4,5 @@
 TCase *test_cli_opts_case(void);
 TCase *test_cli_values_case(void);
 TCase *test_cli_output_case(void);
+TCase *test_cli_vminfo_case(void);
 #endif

@@ -8,6 +8,7 @@ int main(void)
     suite_add_tcase(s, test_cli_opts_case());
     suite_add_tcase(s, test_cli_values_case());
     suite_add_tcase(s, test_cli_output_case());
+    suite_add_tcase(s, test_cli_vminfo_case());
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
