@@ -301,8 +301,8 @@ static int lock_machine(vireo_object *self, vireo_call *call, vireo_lock_type lo
     req->call = vireo_call_ref(call);
     svc_error *e = NULL;
     int r = svc_lock_machine_wait(&o->d->sessions, o->m, (enum svc_lock_type)lock_type,
-                                  sender ? sender : "", 0, timeout_ms, svc_now_ms(), lock_done, req,
-                                  &e);
+                                  sender ? sender : "", svc_daemon_pid_of(o->d, sender), timeout_ms,
+                                  svc_now_ms(), lock_done, req, &e);
     if (r < 0) {
         vireo_call_unref(req->call);
         free(req);

@@ -163,3 +163,25 @@ void svc_daemon_update_idle(svc_daemon *d)
     else if (d->idle_since_ms < 0)
         d->idle_since_ms = svc_now_ms();
 }
+
+uint32_t svc_daemon_pid_of(svc_daemon *d, const char *connection)
+{
+    DBusConnection *conn = vireo_bus_connection(d->bus);
+    DBusMessage *msg = dbus_message_new_method_call(
+        DBUS_SERVICE_DBUS, DBUS_PATH_DBUS, DBUS_INTERFACE_DBUS, "GetConnectionUnixProcessID");
+    uint32_t pid = 0;
+    if (!conn || !msg || !connection ||
+        !dbus_message_append_args(msg, DBUS_TYPE_STRING, &connection, DBUS_TYPE_INVALID)) {
+        if (msg)
+            dbus_message_unref(msg);
+        return 0;
+    }
+    /* The bus daemon answers at once; waiting here keeps the lock path simple. */
+    DBusMessage *reply = dbus_connection_send_with_reply_and_block(conn, msg, 1000, NULL);
+    if (reply && !dbus_message_get_args(reply, NULL, DBUS_TYPE_UINT32, &pid, DBUS_TYPE_INVALID))
+        pid = 0;
+    if (reply)
+        dbus_message_unref(reply);
+    dbus_message_unref(msg);
+    return pid;
+}

@@ -74,6 +74,9 @@ int svc_daemon_error(vireo_error **errp, svc_error *err, int r);
 /* Emit a signal for each queued model event, and PropertiesChanged where a state changed. */
 void svc_daemon_flush_events(svc_daemon *d);
 
+/* The process id of a bus connection (from the bus daemon's credentials), or 0. */
+uint32_t svc_daemon_pid_of(svc_daemon *d, const char *connection);
+
 /* Watch `owner` for disconnects (once per connection). */
 int svc_daemon_watch(svc_daemon *d, const char *owner, vireo_error **errp);
 

@@ -2,7 +2,8 @@
  * check what a restarted service would find: Vireo.xml loads, every registered machine is
  * accessible with the uuid the registry expects, and every settings file on disk loads
  * (recovering from -tmp/-prev where a crash left that). Repeated N times.
- * Usage: test_svc_crash WRITER N */
+ * Usage: test_svc_crash WRITER N
+ *        test_svc_crash --check     (check $VIREO_USER_HOME once) */
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -98,8 +99,15 @@ static void check_home(unsigned *machines, unsigned *files, unsigned *recovered)
 
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--check") == 0) {
+        /* one check of $VIREO_USER_HOME, for tests that kill the real service */
+        unsigned machines = 0, files = 0, recovered = 0;
+        check_home(&machines, &files, &recovered);
+        printf("%u registered, %u settings files, %u recoveries\n", machines, files, recovered);
+        return failures ? 1 : 0;
+    }
     if (argc < 3) {
-        fprintf(stderr, "usage: %s WRITER N\n", argv[0]);
+        fprintf(stderr, "usage: %s WRITER N | --check\n", argv[0]);
         return 2;
     }
     char tmpl[] = "/tmp/vireo-svc-crash-XXXXXX";

@@ -6,7 +6,7 @@ call starts vireo-svc by D-Bus activation. Checks the machine lifecycle, bad inp
 across connections (conflicts, a client that dies holding a lock, waiting for a lock),
 events, broken and deleted settings files, a second instance and the idle exit.
 
-Usage: test_svc_dbus.py SERVICE_DIR VIREO_SVC
+Usage: test_svc_dbus.py SERVICE_DIR VIREO_SVC C_CLIENT
 """
 import os
 import subprocess
@@ -29,8 +29,8 @@ I_SESSION = 'org.vireo.Vireo1.Session'
 ERR = 'org.vireo.Vireo1.Error.'
 WRITE, SHARED = 2, 1
 
-SERVICE_DIR, VIREO_SVC = sys.argv[1], sys.argv[2]
-del sys.argv[1:3]
+SERVICE_DIR, VIREO_SVC, C_CLIENT = sys.argv[1], sys.argv[2], sys.argv[3]
+del sys.argv[1:4]
 
 
 class Bus:
@@ -139,6 +139,8 @@ class ServiceTest(unittest.TestCase):
         s = self.obj(spath)
         self.assertEqual(prop(m, I_MACHINE, 'SessionState'), 2)  # Locked
         self.assertEqual(prop(m, I_MACHINE, 'SessionOwner'), self.bus.get_unique_name())
+        self.assertEqual(prop(m, I_MACHINE, 'SessionPID'), os.getpid())
+        self.assertEqual(prop(m, I_MACHINE, 'SessionType'), 1)  # WriteLock
         copy = self.obj(prop(s, I_SESSION, 'Machine'))
         set_prop(copy, I_MACHINE, 'MemorySize', dbus.UInt32(1024))
         self.assertTrue(prop(copy, I_MACHINE, 'SettingsModified'))
@@ -192,7 +194,8 @@ class ServiceTest(unittest.TestCase):
             spath = mine.LockMachine(dbus.UInt32(WRITE), dbus.UInt32(0))
             theirs = dbus.Interface(self.obj(path, other), I_MACHINE)
             self.assert_error('ObjectInUse', theirs.LockMachine, dbus.UInt32(WRITE),
-                              dbus.UInt32(0), contains=self.bus.get_unique_name())
+                              dbus.UInt32(0),
+                              contains='%s (pid %d)' % (self.bus.get_unique_name(), os.getpid()))
             # only the owner may unlock
             self.assert_error('AccessDenied',
                               dbus.Interface(self.obj(spath, other), I_SESSION).UnlockMachine)
@@ -279,6 +282,12 @@ class ServiceTest(unittest.TestCase):
             f.write('<VireoMachine version="1">\n<Hardware>\n</VireoMachine>\n')
         msg = self.assert_error('XMLError', self.root().OpenMachine, broken)
         self.assertIn(broken + ':3:', msg)
+
+    def test_lifecycle_from_c(self):
+        r = subprocess.run([C_CLIENT], env=self.bus_daemon.env, capture_output=True, text=True,
+                           timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn('C lifecycle: ok', r.stdout)
 
     def test_second_instance_exits_cleanly(self):
         self.root().FindMachine  # make sure the service runs
