@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "component/marshal.h"
 #include "component/proxy.h"
@@ -98,13 +99,26 @@ vireo_bus *vireo_bus_open_peer(const char *address, vireo_error **errp)
 vireo_bus *vireo_bus_open_session(vireo_error **errp)
 {
     const char *addr = getenv("DBUS_SESSION_BUS_ADDRESS");
+    const char *runtime = getenv("XDG_RUNTIME_DIR");
+    char *fallback = NULL;
+    vireo_bus *bus;
 
-    if (!addr || !*addr) {
-        vireo_error_set(errp, VIREO_E_DISCONNECTED, VIREO_DBUS_ERROR_DISCONNECTED,
-                        "DBUS_SESSION_BUS_ADDRESS is not set");
-        return NULL;
+    if (addr && *addr)
+        return vireo_bus_open_address(addr, errp);
+    /* No variable (e.g. a login over ssh): systemd's per-user bus socket, if there is one. */
+    if (runtime && *runtime && asprintf(&fallback, "%s/bus", runtime) >= 0 &&
+        access(fallback, F_OK) == 0) {
+        char *a = NULL;
+        bus = asprintf(&a, "unix:path=%s", fallback) >= 0 ? vireo_bus_open_address(a, errp) : NULL;
+        free(a);
+        free(fallback);
+        return bus;
     }
-    return vireo_bus_open_address(addr, errp);
+    free(fallback);
+    vireo_error_set(errp, VIREO_E_DISCONNECTED, VIREO_DBUS_ERROR_DISCONNECTED,
+                    "no session bus: DBUS_SESSION_BUS_ADDRESS is not set and there is no "
+                    "$XDG_RUNTIME_DIR/bus");
+    return NULL;
 }
 
 vireo_bus *vireo_bus_new_peer(DBusConnection *conn, vireo_error **errp)
@@ -380,6 +394,16 @@ static bool sub_matches(const vireo_subscription *s, DBusMessage *msg)
      * already routed by it. Unique names are compared. */
     if (s->sender && s->sender[0] == ':' && !dbus_message_has_sender(msg, s->sender))
         return false;
+    if (s->arg0) {
+        DBusMessageIter it;
+        const char *a = NULL;
+        if (!dbus_message_iter_init(msg, &it) ||
+            dbus_message_iter_get_arg_type(&it) != DBUS_TYPE_STRING)
+            return false;
+        dbus_message_iter_get_basic(&it, &a);
+        if (strcmp(a, s->arg0) != 0)
+            return false;
+    }
     return true;
 }
 
@@ -610,6 +634,7 @@ vireo_subscription *vireo_subscription_free(vireo_subscription *s)
         s->next->prev = s->prev;
     vireo_proxy_unref(s->proxy);
     free(s->rule);
+    free(s->arg0);
     free(s->sender);
     free(s->path);
     free(s->iface);

@@ -20,8 +20,9 @@
 typedef struct vireo_bus vireo_bus;
 typedef struct vireo_subscription vireo_subscription;
 
-/* Connect to the session bus (DBUS_SESSION_BUS_ADDRESS), to a bus at `address`, or wrap a
- * peer connection (e.g. from a DBusServer; takes a reference). NULL with *errp on failure. */
+/* Connect to the session bus (DBUS_SESSION_BUS_ADDRESS, else $XDG_RUNTIME_DIR/bus), to a
+ * bus at `address`, or wrap a peer connection (e.g. from a DBusServer; takes a reference).
+ * NULL with *errp on failure. */
 vireo_bus *vireo_bus_open_session(vireo_error **errp);
 vireo_bus *vireo_bus_open_address(const char *address, vireo_error **errp);
 vireo_bus *vireo_bus_new_peer(DBusConnection *conn, vireo_error **errp);
@@ -102,7 +103,9 @@ vireo_subscription *vireo_bus_subscribe(vireo_bus *bus, const char *sender, cons
 vireo_subscription *vireo_subscription_free(vireo_subscription *sub);
 
 /* Call `fn` once when bus name `name` (usually a caller's unique name) loses its owner:
- * a client disconnected. On a peer connection it fires when the connection closes. */
+ * a client disconnected. On a peer connection it fires when the connection closes. If the
+ * name has no owner already, returns NULL with a NameHasNoOwner error and never calls `fn`
+ * (the client is gone: clean up at once). A watch that fired is freed by the runtime. */
 vireo_subscription *vireo_bus_watch_name_vanished(vireo_bus *bus, const char *name,
                                                   void (*fn)(vireo_bus *bus, const char *name,
                                                              void *ud),

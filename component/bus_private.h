@@ -15,6 +15,7 @@ struct vireo_subscription {
     vireo_bus *bus; /* not a reference: subscriptions die with the bus */
     vireo_subscription *prev, *next;
     char *sender, *path, *iface, *member, *rule;
+    char *arg0; /* if set, the first argument must be this string */
     bool path_is_namespace;
     bool dead;       /* freed during a delivery walk; swept after it */
     bool name_watch; /* fire once when `sender` loses its owner */

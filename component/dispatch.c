@@ -199,6 +199,25 @@ static int props_get_all(DBusMessage *msg, vireo_object *obj, DBusMessage *reply
     return dbus_message_iter_close_container(&it, &dict) ? 0 : -ENOMEM;
 }
 
+/* A property set through D-Bus changed: tell listeners, with the value the getter now reports
+ * (the implementation may have adjusted it). Done after the reply, as GDBus does. */
+static void notify_set(vireo_bus *bus, DBusMessage *msg, vireo_object *obj)
+{
+    const char *iface = NULL, *name = NULL;
+    const vireo_object_iface *oi;
+    const vireo_member *m;
+    DBusMessageIter it;
+
+    dbus_message_iter_init(msg, &it);
+    dbus_message_iter_get_basic(&it, &iface);
+    dbus_message_iter_next(&it);
+    dbus_message_iter_get_basic(&it, &name);
+    oi = vireo_object_find_iface(obj, iface);
+    m = oi ? vireo_interface_find_member(oi->info, VIREO_MEMBER_PROPERTY, name) : NULL;
+    if (m && vireo_bus_lookup(bus, dbus_message_get_path(msg)) == obj)
+        vireo_bus_emit_properties_changed(bus, dbus_message_get_path(msg), oi->info, &m->name, 1);
+}
+
 static int props_bad_call(DBusMessage *msg, vireo_error **errp)
 {
     const char *member = dbus_message_get_member(msg);
@@ -234,14 +253,17 @@ static void call_properties(vireo_bus *bus, DBusMessage *msg, vireo_object *obj)
         r = props_set(msg, obj, &err);
     else
         r = props_bad_call(msg, &err);
-    vireo_object_unref(obj);
     if (r < 0) {
+        vireo_object_unref(obj);
         dbus_message_unref(reply);
         reply_vireo_error(bus, msg, err, r);
         return;
     }
     vireo_error_free(err);
     reply_message(bus, msg, reply);
+    if (strcmp(member, "Set") == 0)
+        notify_set(bus, msg, obj);
+    vireo_object_unref(obj);
 }
 
 /* ---- org.freedesktop.DBus.Introspectable ---- */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -19,6 +20,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -286,6 +289,41 @@ vireo_source *vireo_loop_add_child(vireo_loop *loop, pid_t pid, vireo_child_fn f
     src = source_new(loop, SRC_CHILD, fd, true, EPOLLIN, (void (*)(void))fn, userdata);
     if (src)
         src->pid = pid;
+    return src;
+}
+
+vireo_source *vireo_loop_spawn(vireo_loop *loop, char *const argv[], char *const envp[],
+                               vireo_child_fn fn, void *userdata, pid_t *ret_pid,
+                               vireo_error **errp)
+{
+    posix_spawnattr_t attr;
+    sigset_t none, all;
+    pid_t pid;
+    int r;
+    vireo_source *src;
+
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    r = posix_spawnp(&pid, argv[0], NULL, &attr, argv, envp ? envp : environ);
+    posix_spawnattr_destroy(&attr);
+    if (r != 0) {
+        vireo_error_set_errno(errp, -r, argv[0]);
+        return NULL;
+    }
+    src = vireo_loop_add_child(loop, pid, fn, userdata);
+    if (!src) {
+        /* Unwatched children would linger as zombies: end this one now. */
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        vireo_error_set_errno(errp, -ENOMEM, "child watch");
+        return NULL;
+    }
+    if (ret_pid)
+        *ret_pid = pid;
     return src;
 }
 

@@ -45,6 +45,14 @@ vireo_source *vireo_loop_add_timer(vireo_loop *loop, uint64_t usec, bool periodi
                                    vireo_timer_fn fn, void *userdata);
 int vireo_source_set_timer(vireo_source *src, uint64_t usec, bool periodic);
 vireo_source *vireo_loop_add_child(vireo_loop *loop, pid_t pid, vireo_child_fn fn, void *userdata);
+/* Start a program (argv[0] searched in PATH; envp NULL: this process's environment) and
+ * watch it like vireo_loop_add_child(). The child starts with no signal blocked and default
+ * dispositions: signals this process handles through signalfd are blocked here, and a plain
+ * fork+exec would pass that mask on (a child that ignores SIGTERM). Descriptors without
+ * FD_CLOEXEC are inherited. Returns the source, or NULL with *errp set. */
+vireo_source *vireo_loop_spawn(vireo_loop *loop, char *const argv[], char *const envp[],
+                               vireo_child_fn fn, void *userdata, pid_t *ret_pid,
+                               vireo_error **errp);
 /* Blocks `signo` for the thread and delivers it through a signalfd. */
 vireo_source *vireo_loop_add_signal(vireo_loop *loop, int signo, vireo_signal_fn fn,
                                     void *userdata);

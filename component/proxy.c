@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "component/bus_private.h"
@@ -250,5 +251,62 @@ vireo_subscription *vireo_proxy_subscribe(vireo_proxy *p, const vireo_interface_
     s->raw = (void (*)(void))raw;
     s->cb = cb;
     s->cb_userdata = userdata;
+    return s;
+}
+
+/* PropertiesChanged (sa{sv}as): report every key of the dict and every invalidated name. */
+static void props_changed_raw(vireo_proxy *p, DBusMessage *msg, void (*cb)(void), void *ud)
+{
+    vireo_property_changed_fn fn = (vireo_property_changed_fn)cb;
+    DBusMessageIter it, arr, entry;
+    const char *name;
+
+    if (!dbus_message_has_signature(msg, "sa{sv}as"))
+        return;
+    dbus_message_iter_init(msg, &it);
+    dbus_message_iter_next(&it);
+    dbus_message_iter_recurse(&it, &arr);
+    for (; dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_DICT_ENTRY;
+         dbus_message_iter_next(&arr)) {
+        dbus_message_iter_recurse(&arr, &entry);
+        dbus_message_iter_get_basic(&entry, &name);
+        fn(p, name, ud);
+    }
+    dbus_message_iter_next(&it);
+    dbus_message_iter_recurse(&it, &arr);
+    for (; dbus_message_iter_get_arg_type(&arr) == DBUS_TYPE_STRING; dbus_message_iter_next(&arr)) {
+        dbus_message_iter_get_basic(&arr, &name);
+        fn(p, name, ud);
+    }
+}
+
+static const vireo_interface_info props_iface = {.name = DBUS_INTERFACE_PROPERTIES};
+
+vireo_subscription *vireo_proxy_on_properties_changed(vireo_proxy *p,
+                                                      const vireo_interface_info *iface,
+                                                      vireo_property_changed_fn fn, void *userdata,
+                                                      vireo_error **errp)
+{
+    vireo_subscription *s =
+        vireo_proxy_subscribe(p, &props_iface, "PropertiesChanged", props_changed_raw,
+                              (void (*)(void))fn, userdata, errp);
+
+    /* Only this interface's changes: arg0 names it. */
+    if (s && p->bus->on_bus) {
+        char *rule = NULL;
+        if (asprintf(&rule, "%s,arg0='%s'", s->rule, iface->name) >= 0) {
+            dbus_bus_remove_match(p->bus->conn, s->rule, NULL);
+            dbus_bus_add_match(p->bus->conn, rule, NULL);
+            free(s->rule);
+            s->rule = rule;
+        }
+    }
+    if (s) {
+        s->arg0 = strdup(iface->name);
+        if (!s->arg0) {
+            vireo_error_set_errno(errp, -ENOMEM, "subscription");
+            return vireo_subscription_free(s);
+        }
+    }
     return s;
 }

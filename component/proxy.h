@@ -65,4 +65,13 @@ vireo_subscription *vireo_proxy_subscribe(vireo_proxy *proxy, const vireo_interf
                                           const char *member, vireo_signal_raw_fn raw,
                                           void (*cb)(void), void *userdata, vireo_error **errp);
 
+/* PropertiesChanged of the proxied object for interface `iface`: `fn` runs once per changed
+ * (or invalidated) property, with its D-Bus name ("MemorySize"); read the new value with the
+ * generated getter if needed. */
+typedef void (*vireo_property_changed_fn)(vireo_proxy *proxy, const char *property, void *userdata);
+vireo_subscription *vireo_proxy_on_properties_changed(vireo_proxy *proxy,
+                                                      const vireo_interface_info *iface,
+                                                      vireo_property_changed_fn fn, void *userdata,
+                                                      vireo_error **errp);
+
 #endif

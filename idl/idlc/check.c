@@ -268,6 +268,11 @@ static void check_iface(idl_library *lib, idl_iface *it, uuid_set *uuids)
             idl_diag(it->line, "interface '%s' extends unknown interface '%s'",
                      it->name ? it->name : "", it->extends);
     }
+    if (it->path && it->singleton)
+        idl_diag(it->line,
+                 "interface '%s' is a singleton (at the library path) and cannot "
+                 "also have a path collection",
+                 it->name ? it->name : "");
     if (it->path && !is_ident(it->path))
         idl_diag(it->line, "interface '%s': path '%s' is not an identifier",
                  it->name ? it->name : "", it->path);

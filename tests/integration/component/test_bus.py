@@ -326,10 +326,13 @@ def check_signals(bus, path):
                                  PROPS, BUS, path)
     obj.Set(IFACE, "Label", "signalled", dbus_interface=PROPS)
     dbus.Interface(obj, IFACE).FirePings(2)
-    run_loop_until(lambda: len(pings) >= 2 and changed, 5)
+    run_loop_until(lambda: len(pings) >= 2 and len(changed) >= 2, 5)
     check(pings == [(1, "signalled"), (2, "signalled")], "Ping signals on %s: %r" % (path, pings))
-    check(changed and changed[0].get("Label") == "signalled", "PropertiesChanged on %s: %r"
-          % (path, changed))
+    # One from the runtime after Set, one from the object's own notify after FirePings.
+    check(len(changed) == 2 and changed[0] == {"Label": "signalled"} and
+          list(changed[1].keys()) == ["Calls"] and
+          int(changed[1]["Calls"]) == int(obj.Get(IFACE, "Calls", dbus_interface=PROPS)),
+          "PropertiesChanged on %s: %r" % (path, changed))
     m1.remove()
     m2.remove()
 

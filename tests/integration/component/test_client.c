@@ -279,6 +279,7 @@ static void check_properties(vireo_proxy *p)
 typedef struct events {
     vireo_loop *loop;
     uint32_t pings;
+    int label_changes;
     bool label_changed;
     char *echo;
 } events;
@@ -294,6 +295,14 @@ static void on_ping(vireo_proxy *p, uint32_t count, const char *label, const vte
     ev->pings = count;
 }
 
+static void on_prop_changed(vireo_proxy *p, const char *property, void *ud)
+{
+    events *ev = ud;
+
+    if (!strcmp(property, "Label"))
+        ev->label_changes++;
+}
+
 static void on_delayed(vireo_proxy *p, DBusMessage *reply, void *ud)
 {
     events *ev = ud;
@@ -306,7 +315,7 @@ static void check_async(vireo_bus *bus, vireo_proxy *p, bool glib)
 {
     events ev = {0};
     vireo_error *err = NULL;
-    vireo_subscription *sub;
+    vireo_subscription *sub, *props, *other;
     uint64_t deadline;
 
     if (glib) {
@@ -317,10 +326,16 @@ static void check_async(vireo_bus *bus, vireo_proxy *p, bool glib)
     }
     sub = vtest_everything_on_ping(p, on_ping, &ev, &err);
     CHECK(sub != NULL, "subscribe");
+    props = vireo_proxy_on_properties_changed(p, &vtest_everything_interface, on_prop_changed, &ev,
+                                              &err);
+    CHECK(props != NULL, "subscribe to PropertiesChanged");
+    other =
+        vireo_proxy_on_properties_changed(p, &vtest_extra_interface, on_prop_changed, &ev, &err);
+    OK(vtest_everything_set_label(p, "set from C", errp));
     OK(vtest_everything_call_fire_pings(p, 3, errp));
     OK(vtest_everything_call_delayed_echo_async(p, 50, "later", on_delayed, &ev, errp));
     deadline = vireo_loop_now_usec() + 5000000;
-    while ((ev.pings < 3 || !ev.echo) && vireo_loop_now_usec() < deadline) {
+    while ((ev.pings < 3 || !ev.echo || !ev.label_changes) && vireo_loop_now_usec() < deadline) {
         if (glib)
             g_main_context_iteration(NULL, TRUE);
         else
@@ -328,8 +343,12 @@ static void check_async(vireo_bus *bus, vireo_proxy *p, bool glib)
     }
     CHECK(ev.pings == 3, "got %u pings", ev.pings);
     CHECK(ev.echo && !strcmp(ev.echo, "later"), "deferred reply %s", ev.echo);
+    /* Once: the IExtra subscription must not see IEverything's changes. */
+    CHECK(ev.label_changes == 1, "Label changes seen: %d", ev.label_changes);
     free(ev.echo);
     vireo_subscription_free(sub);
+    vireo_subscription_free(props);
+    vireo_subscription_free(other);
     vireo_error_free(err);
     vireo_bus_detach(bus);
     vireo_loop_free(ev.loop);

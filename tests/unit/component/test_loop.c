@@ -146,6 +146,32 @@ START_TEST(child_processes)
 }
 END_TEST
 
+static void on_signal(vireo_source *src, int signo, void *ud);
+
+/* The service blocks SIGTERM for its signalfd; a VM process it spawns must still die of it. */
+START_TEST(spawned_children_get_default_signals)
+{
+    vireo_loop *loop = vireo_loop_new(NULL);
+    counts sig = {0}, child = {0};
+    char *const argv[] = {"sh", "-c", "kill -TERM $$; sleep 5; exit 3", NULL};
+    char *const bad[] = {"/nonexistent/program", NULL};
+    vireo_error *err = NULL;
+    pid_t pid = 0;
+
+    ck_assert_ptr_nonnull(vireo_loop_add_signal(loop, SIGTERM, on_signal, &sig));
+    ck_assert_ptr_nonnull(vireo_loop_spawn(loop, argv, NULL, on_child, &child, &pid, &err));
+    run_until(loop, &child.fired, 1, 4000);
+    ck_assert_int_eq(child.pid, pid);
+    ck_assert_msg(WIFSIGNALED(child.wstatus) && WTERMSIG(child.wstatus) == SIGTERM,
+                  "child status %#x", child.wstatus);
+    ck_assert_int_eq(sig.fired, 0); /* the child's signal was its own */
+    ck_assert_ptr_null(vireo_loop_spawn(loop, bad, NULL, on_child, &child, NULL, &err));
+    ck_assert_ptr_nonnull(err);
+    vireo_error_free(err);
+    vireo_loop_free(loop);
+}
+END_TEST
+
 static void on_signal(vireo_source *src, int signo, void *ud)
 {
     counts *c = ud;
@@ -250,6 +276,7 @@ Suite *loop_suite(void)
     tcase_add_test(tc, fd_watch);
     tcase_add_test(tc, child_processes);
     tcase_add_test(tc, signals);
+    tcase_add_test(tc, spawned_children_get_default_signals);
     tcase_add_test(tc, defer_and_quit);
     tcase_add_test(tc, posts_from_other_threads);
     suite_add_tcase(s, tc);

@@ -118,7 +118,17 @@ typedef struct relay_world {
     vireo_server *front, *vm;
     vireo_bus *client_side, *vm_side, *to_vm;
     int quit_fd;
+    int relay_removed;
 } relay_world;
+
+static void remove_relay(void *ud)
+{
+    relay_world *w = ud;
+
+    ck_assert_int_eq(vireo_bus_remove_relay(w->client_side, "/relay"), 0);
+    ck_assert_int_eq(vireo_bus_remove_relay(w->client_side, "/relay"), -ENOENT);
+    __atomic_store_n(&w->relay_removed, 1, __ATOMIC_RELEASE);
+}
 
 static void on_vm_connection(vireo_server *srv, vireo_bus *peer, void *ud)
 {
@@ -184,6 +194,14 @@ START_TEST(relay_between_peer_connections)
     close(fd);
     ck_assert_int_lt(vtest_everything_call_fail(p, "NotFound", "not here", &err), 0);
     ck_assert_uint_eq(err->code, VTEST_RESULT_NOT_FOUND);
+    vireo_error_free(err);
+    err = NULL;
+    /* Removing the relay (on the loop's thread) makes the path unknown again. */
+    ck_assert_int_eq(vireo_loop_post(w.loop, remove_relay, &w), 0);
+    while (!__atomic_load_n(&w.relay_removed, __ATOMIC_ACQUIRE))
+        usleep(1000);
+    ck_assert_int_lt(vtest_extra_call_whoami(p, NULL, &err), 0);
+    ck_assert_str_eq(err->name, VIREO_DBUS_ERROR_UNKNOWN_OBJECT);
     vireo_error_free(err);
 
     vireo_proxy_unref(p);
