@@ -227,12 +227,13 @@ def test_locked(v, env, address, alpha):
         expect_api_error(r, "modifyvm of a locked machine", ERR + "ObjectInUse",
                          "IMachine.lockMachine", "cannot lock machine 'gamma'")
         d = jrun(v, ["showvminfo", "gamma", "--json"], env, "showvminfo of a locked machine")
-        # (sessionPID is not checked: the service does not fill it in yet.)
         check(d and d["session"]["state"] == "Locked" and d["session"]["type"] == "WriteLock" and
-              d["session"]["owner"] == conn.get_unique_name(),
+              d["session"]["owner"] == conn.get_unique_name() and
+              d["session"]["pid"] == os.getpid(),
               "json session names the holder: %r" % (d and d["session"]))
         r = run(v, ["showvminfo", "gamma"], env)
-        check("Session:              locked by %s (pid " % conn.get_unique_name() in r.out,
+        check("Session:              locked by %s (pid %d, WriteLock)" %
+              (conn.get_unique_name(), os.getpid()) in r.out,
               "text names the lock holder: %r" % r.out)
     finally:
         conn.get_object(NAME, session).UnlockMachine(dbus_interface=NAME + ".Session")

@@ -89,6 +89,7 @@ def test_unreachable(vireo, env, daemon, tmp):
     nobus = dict(env)
     nobus.pop("DBUS_SESSION_BUS_ADDRESS", None)
     nobus.pop("DISPLAY", None)
+    nobus["XDG_RUNTIME_DIR"] = tmp  # no "bus" socket there: no fallback bus either
     r = run(vireo, ["list", "vms"], nobus)
     expect(r, 1, "no session bus", err="vireo: error: cannot connect to the D-Bus session bus")
     check("vireo: detail: " in r.err, "no session bus: a detail line, got %r" % r.err)
