@@ -12,8 +12,15 @@
 
 static volatile sig_atomic_t interrupted;
 
+/* The first Ctrl-C asks for cancellation; a second one leaves at once (the operation goes
+ * on in the service). */
 static void on_sigint(int signo)
 {
+    if (interrupted) {
+        signal(SIGINT, SIG_DFL);
+        raise(SIGINT);
+        return;
+    }
     interrupted = 1;
 }
 
