@@ -162,14 +162,15 @@ static const cli_option unregistervm_options[] = {
     {NULL},
 };
 
-static int delete_files(cli_ctx *ctx, const char *path, char **media, size_t n)
+static int delete_files(cli_ctx *ctx, const char *vm, const char *path, char **media, size_t n)
 {
     vireo_proxy *m = cli_proxy(ctx, path);
     vireo_error *err = NULL;
     char *progress = NULL;
     int r = 0;
     if (vireo_machine_call_delete_config(m, (const char *const *)media, n, &progress, &err) < 0)
-        r = cli_api_error(err, "IMachine.deleteConfig", NULL);
+        r = cli_api_error(err, "IMachine.deleteConfig",
+                          "'%s' is unregistered, but its files were not deleted", vm);
     else
         r = cli_progress_wait(ctx, progress, "IMachine.deleteConfig");
     free(progress);
@@ -200,7 +201,7 @@ static int run_unregistervm(cli_ctx *ctx, const cli_command *cmd, int argc, char
         vireo_proxy_unref(m);
     }
     if (r == 0 && del)
-        r = delete_files(ctx, path, media, n);
+        r = delete_files(ctx, a.positional[0], path, media, n);
     vireo_strv_free(media, n);
     free(path);
     cli_args_free(&a);
