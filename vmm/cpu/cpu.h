@@ -91,6 +91,26 @@ void cpu_set_trace(cpu *c, bool on, void (*fn)(void *opaque, const char *line), 
  * when the bytes do not hold a whole instruction. Used by traces and debuggers. */
 int cpu_disasm(const uint8_t *code, unsigned avail, bool code32, uint32_t eip, char *out, int size);
 
+/* Debugger support (used by the GDB stub, gdbstub.h).
+ * Breakpoints are linear addresses of instruction starts; while any is set the CPU runs
+ * instruction by instruction and cpu_run() returns CPU_EXIT_DEBUG before executing one at a
+ * breakpoint (the first instruction of a cpu_run() call is never stopped at, so continuing
+ * from a breakpoint works). Returns 0, -ENOSPC when all 16 slots are used, -ENOENT when
+ * removing an address that is not set. */
+int cpu_set_breakpoint(cpu *c, uint32_t linear, bool on);
+void cpu_clear_breakpoints(cpu *c);
+/* Debugger memory access by linear address through the current page tables, without faults
+ * and without setting accessed/dirty bits. Writes go through the physical map (so decoded
+ * code is dropped). Return 0, or -EFAULT if a page is not mapped or is not RAM/ROM (MMIO is
+ * refused: a debugger read must not disturb a device). */
+int cpu_read_linear(cpu *c, uint32_t linear, void *buf, unsigned len);
+int cpu_write_linear(cpu *c, uint32_t linear, const void *buf, unsigned len);
+/* Linear address of CS:EIP. */
+uint32_t cpu_linear_pc(const cpu *c);
+/* x87 register file for debuggers: 8 x 10-byte ST(i) values and the control words
+ * FCW FSW FTW(full) FCS FIP FDS FDP FOP. */
+void cpu_get_fpu(const cpu *c, uint8_t ret_st[8][10], uint32_t ret_ctl[8]);
+
 /* Debug output: a register dump (used on triple fault) into buf; returns bytes written. */
 int cpu_dump_state(const cpu *c, char *buf, int size);
 

@@ -199,6 +199,10 @@ struct cpu {
     void (*trace_fn)(void *opaque, const char *line);
     void *trace_opaque;
 
+    uint32_t bp[16]; /* debugger breakpoints (linear) */
+    int nbp;
+    bool bp_skip; /* the first instruction of a run is not stopped at */
+
     fpu fpu;
     struct icache *ic;
     cpu_platform plat;

@@ -83,6 +83,15 @@ static void run_blocks(cpu *c)
     }
 }
 
+static bool at_breakpoint(const cpu *c)
+{
+    uint32_t la = c->seg[CPU_SEG_CS].base + c->eip;
+    for (int k = 0; k < c->nbp; k++)
+        if (c->bp[k] == la)
+            return true;
+    return false;
+}
+
 static void deliver_exception(cpu *c, int vec, bool has_err, uint32_t err, uint32_t ret_eip)
 {
     c->exc_first = vec;
@@ -113,6 +122,7 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
     c->budget_end = c->instret + budget;
     c->in_run = true;
     c->check_gen = true; /* devices ran since the last call */
+    c->bp_skip = true;
     switch (setjmp(c->jb)) {
     case 0: break;
     case 1:
@@ -151,7 +161,12 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
             exec_one(c);
             c->dr[6] |= 0x4000;
             deliver_exception(c, EXC_DB, false, 0, c->eip);
-        } else if (unlikely(c->trace)) {
+        } else if (unlikely(c->trace || c->nbp)) {
+            if (c->nbp && !c->bp_skip && at_breakpoint(c)) {
+                c->in_run = false;
+                return CPU_EXIT_DEBUG;
+            }
+            c->bp_skip = false;
             exec_one(c);
         } else {
             run_blocks(c);
