@@ -196,6 +196,7 @@ struct cpu {
     uint32_t jc_epoch;        /* validity of the jump cache (icache.c) */
     uint32_t big_regions[32]; /* 4 MiB regions that may have TLB entries from PSE pages */
     int trace;                /* disassemble each instruction (cpu_set_trace, VIREO_CPU_TRACE=1) */
+    bool nocache;             /* VIREO_CPU_NOCACHE=1: decode every instruction afresh (debugging) */
     void (*trace_fn)(void *opaque, const char *line);
     void *trace_opaque;
 
