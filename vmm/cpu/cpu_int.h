@@ -178,6 +178,7 @@ struct cpu {
     bool nmi_pending, nmi_blocked;
     bool halted;
     bool shadow;      /* STI / MOV SS interrupt shadow: no interrupt before the next insn */
+    bool ss_shadow;   /* MOV SS / POP SS: no single-step trap before the next insn either */
     bool shutdown;    /* triple fault happened */
     int exc_depth;    /* exceptions being delivered, for #DF / triple fault */
     int exc_first;    /* vector of the first of them */

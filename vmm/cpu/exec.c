@@ -164,7 +164,10 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
         if (unlikely(c->check_gen))
             mmu_check_generation(c);
         if (unlikely(c->eflags & F_TF)) {
+            c->ss_shadow = false;
             exec_one(c);
+            if (c->ss_shadow) /* the trap comes after the next instruction */
+                continue;
             c->dr[6] |= 0x4000;
             deliver_exception(c, EXC_DB, false, 0, c->eip);
         } else if (unlikely(c->trace || c->nbp || c->nocache)) {
