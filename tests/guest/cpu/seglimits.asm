@@ -1,5 +1,6 @@
 ; Protected-mode segmentation, access side: limits (normal and expand-down), writes to
-; read-only segments, accesses through a null selector, the stack limit (#SS).
+; read-only segments, accesses through a null selector, the stack limit (#SS), and the
+; segment check taking priority over a page fault.
 ; QEMU's TCG does not check these (it ignores data segment limits and rights), so this program
 ; has no oracle run: its checks are the SDM's rules, and it must pass on real hardware.
 %include "lib.inc"
@@ -69,6 +70,35 @@ main:
         mov esp, [saved_esp]
         EXPECT_EXC 12, 0, "pop past the stack limit"
 
+        ; priority: a limit violation is a #GP even when the page is not present as well
+        mov ax, SEL_DATA32
+        mov es, ax
+        mov edi, 0x400000
+        mov eax, 0x83
+        mov ecx, 1024
+.pd:    stosd
+        add eax, 0x400000
+        loop .pd
+        mov dword [0x400000 + 2 * 4], 0         ; 8..12 MiB not present
+        mov eax, 0x400000
+        mov cr3, eax
+        mov eax, cr4
+        or eax, 0x10
+        mov cr4, eax
+        mov eax, cr0
+        or eax, 0x80000000
+        mov cr0, eax
+        mov ax, 0x40
+        mov es, ax
+        TRY .l14
+        mov eax, [es:0x500000]                  ; linear 0x800000: beyond limit and unmapped
+.l14:   EXPECT_EXC 13, 0, "limit checked before paging"
+        TRY .l15
+        mov eax, [0x800000]
+.l15:   EXPECT_EXC 14, 0, "the same page within limits: #pf"
+        mov eax, cr0
+        and eax, 0x7FFFFFFF
+        mov cr0, eax
         mov ax, SEL_DATA32
         mov es, ax
         ret

@@ -1,11 +1,15 @@
 ; Hardware task switches: INT through a task gate and a far CALL to a TSS (each nests, setting
 ; NT and the back link, and IRET returns), the state saved in and restored from the TSS, busy
-; bits, and a double fault delivered through a task gate to a task with its own stack.
+; bits, a double fault delivered through a task gate to a task with its own stack, and a task
+; with its own page directory (CR3 loaded from the TSS on entry and on return).
 %include "lib.inc"
 
 TSS_MAIN equ 0x300000
 TSS_B    equ 0x301000
 TSS_DF   equ 0x302000
+TSS_C    equ 0x303000
+PD_A     equ 0x400000
+PD_B     equ 0x401000
 
 %macro SEG 5
         mov eax, %1
@@ -18,7 +22,7 @@ TSS_DF   equ 0x302000
 main:
         mov edi, TSS_MAIN
         xor eax, eax
-        mov ecx, 3 * 4096 / 4
+        mov ecx, 4 * 4096 / 4
         rep stosd
         mov ebx, TSS_B
         mov ecx, task_b
@@ -76,7 +80,57 @@ df_resume:
         CHECK dword [df_esp], 0x50000 - 4, "#df task stack"
         CHECK dword [df_link], 0x38, "#df back link"
         CHECK dword [df_tr], 0x48, "tr in #df task"
+
+        ; a task with its own CR3: 12 MiB maps to physical 0 there, to itself here
+        mov edi, PD_A
+        mov eax, 0x83
+        mov ecx, 1024
+.pda:   stosd
+        add eax, 0x400000
+        loop .pda
+        mov esi, PD_A
+        mov edi, PD_B
+        mov ecx, 1024
+        rep movsd
+        mov dword [PD_B + 3 * 4], 0x000083
+        mov dword [0xC00000], 0x0C0C0C0C
+        mov ebx, TSS_C
+        mov ecx, task_c
+        mov edx, 0x58000
+        call init_tss
+        mov dword [TSS_C + 28], PD_B
+        mov dword [TSS_MAIN + 28], PD_A     ; CR3 is loaded on return, never saved
+        mov eax, 10
+        mov ebx, TSS_C
+        mov ecx, 103
+        mov edx, 0x89
+        call set_gdt                        ; 0x50
+        mov eax, PD_A
+        mov cr3, eax
+        mov eax, cr4
+        or eax, 0x10
+        mov cr4, eax
+        mov eax, cr0
+        or eax, 0x80000000
+        mov cr0, eax
+        call 0x50:0
+        mov eax, cr3
+        CHECK eax, PD_A, "cr3 back from the main tss"
+        CHECK dword [c_cr3], PD_B, "cr3 in task c"
+        CHECK dword [c_seen], MB_MAGIC, "task c sees its own mapping"
+        CHECK dword [0xC00000], 0x0C0C0C0C, "main sees its mapping again"
+        mov eax, cr0
+        and eax, 0x7FFFFFFF
+        mov cr0, eax
         ret
+
+task_c:
+        mov eax, cr3
+        mov [c_cr3], eax
+        mov eax, [0xC00000 + 0x100000]      ; physical 1 MiB: the Multiboot header
+        mov [c_seen], eax
+        iret
+        jmp task_c
 
 init_tss:                           ; ebx = tss, ecx = eip, edx = esp
         mov dword [ebx + 28], 0     ; cr3
@@ -131,3 +185,5 @@ df_err:    dd 0xFFFFFFFF
 df_esp:    dd 0
 df_link:   dd 0
 df_tr:     dd 0
+c_cr3:     dd 0
+c_seen:    dd 0

@@ -212,8 +212,8 @@ static int run(bare *b, const bare_opts *o)
         double cpu_secs = (double)(cpu_time_ns() - cpu_start) / 1e9;
         uint64_t n = cpu_instret(b->cpu) - first;
         fprintf(stderr,
-                "vireo-bare: instructions=%" PRIu64 " seconds=%.3f cpu_seconds=%.3f mips=%.1f\n",
-                n, secs, cpu_secs, secs > 0 ? (double)n / secs / 1e6 : 0.0);
+                "vireo-bare: instructions=%" PRIu64 " seconds=%.3f cpu_seconds=%.3f mips=%.1f\n", n,
+                secs, cpu_secs, secs > 0 ? (double)n / secs / 1e6 : 0.0);
     }
     return status;
 }

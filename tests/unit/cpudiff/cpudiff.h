@@ -60,7 +60,7 @@ typedef struct cd_state {
  * sides, so that [EBX] means the same thing (the host maps a page there). */
 #define CD_MEM_ADDR 0x20000u
 
-#define CD_MAX_FORMS 512
+#define CD_MAX_FORMS 640
 
 /* Fill `out` with every instruction form under test; returns how many (<= CD_MAX_FORMS). */
 unsigned cpudiff_forms_build(cd_form *out);

@@ -222,6 +222,47 @@ static void mem_forms(builder *b)
     madd(b, CD_ALU, 32, "cmpxchg [ebx], ecx", 3, 0x0F, 0xB1, 0x0B);
 }
 
+/* Instructions that read flags (SETcc, CMOVcc, Jcc, ADC-free ones like LAHF/CMC), moves and
+ * conversions. A branch is "Jcc +2; inc eax" so both outcomes end at the same place. */
+static void cond_forms(builder *b)
+{
+    static const char *const cc[16] = {"o", "no", "b", "ae", "e", "ne", "be", "a",
+                                       "s", "ns", "p", "np", "l", "ge", "le", "g"};
+    for (unsigned c = 0; c < 16; c++) {
+        bytes(add(b, CD_NOT, 8, "set%s al", cc[c]), 3, 0x0F, 0x90 + c, 0xC0);
+        bytes(add(b, CD_NOT, 32, "cmov%s eax, ecx", cc[c]), 3, 0x0F, 0x40 + c, 0xC1);
+        bytes(add(b, CD_INCDEC, 32, "j%s +2; inc eax", cc[c]), 4, 0x70 + c, 0x02, 0xFF, 0xC0);
+    }
+    bytes(add(b, CD_NOT, 16, "cmovl ax, cx"), 4, 0x66, 0x0F, 0x4C, 0xC1);
+    bytes(add(b, CD_INCDEC, 32, "loop +2; inc eax"), 4, 0xE2, 0x02, 0xFF, 0xC0);
+    bytes(add(b, CD_INCDEC, 32, "loope +2; inc eax"), 4, 0xE1, 0x02, 0xFF, 0xC0);
+    bytes(add(b, CD_INCDEC, 32, "loopne +2; inc eax"), 4, 0xE0, 0x02, 0xFF, 0xC0);
+    bytes(add(b, CD_INCDEC, 32, "jecxz +2; inc eax"), 4, 0xE3, 0x02, 0xFF, 0xC0);
+    bytes(add(b, CD_NOT, 8, "lahf"), 1, 0x9F);
+    bytes(add(b, CD_NOT, 8, "sahf"), 1, 0x9E);
+    bytes(add(b, CD_NOT, 8, "cmc"), 1, 0xF5);
+    bytes(add(b, CD_NOT, 8, "clc"), 1, 0xF8);
+    bytes(add(b, CD_NOT, 8, "stc"), 1, 0xF9);
+    bytes(add(b, CD_NOT, 32, "movzx eax, cl"), 3, 0x0F, 0xB6, 0xC1);
+    bytes(add(b, CD_NOT, 32, "movzx eax, ch"), 3, 0x0F, 0xB6, 0xC5);
+    bytes(add(b, CD_NOT, 32, "movsx eax, cl"), 3, 0x0F, 0xBE, 0xC1);
+    bytes(add(b, CD_NOT, 32, "movzx eax, cx"), 3, 0x0F, 0xB7, 0xC1);
+    bytes(add(b, CD_NOT, 32, "movsx eax, cx"), 3, 0x0F, 0xBF, 0xC1);
+    bytes(add(b, CD_NOT, 16, "movsx ax, cl"), 4, 0x66, 0x0F, 0xBE, 0xC1);
+    bytes(add(b, CD_NOT, 32, "bswap eax"), 2, 0x0F, 0xC8);
+    bytes(add(b, CD_NOT, 32, "xchg eax, ecx"), 1, 0x91);
+    bytes(add(b, CD_NOT, 8, "xchg ah, cl"), 2, 0x86, 0xCC);
+    bytes(add(b, CD_NOT, 16, "cbw"), 2, 0x66, 0x98);
+    bytes(add(b, CD_NOT, 32, "cwde"), 1, 0x98);
+    bytes(add(b, CD_NOT, 16, "cwd"), 2, 0x66, 0x99);
+    bytes(add(b, CD_NOT, 32, "cdq"), 1, 0x99);
+    bytes(add(b, CD_ALU, 32, "xadd eax, ecx"), 3, 0x0F, 0xC1, 0xC8);
+    bytes(add(b, CD_ALU, 8, "xadd al, cl"), 3, 0x0F, 0xC0, 0xC8);
+    bytes(add(b, CD_ALU, 32, "cmpxchg edx, ecx"), 3, 0x0F, 0xB1, 0xCA);
+    bytes(add(b, CD_ALU, 16, "cmpxchg dx, cx"), 4, 0x66, 0x0F, 0xB1, 0xCA);
+    bytes(add(b, CD_NOT, 32, "lea eax, [ecx+edx*4+0x80]"), 7, 0x8D, 0x84, 0x91, 0x80, 0, 0, 0);
+}
+
 unsigned cpudiff_forms_build(cd_form *out)
 {
     builder b = {out, 0};
@@ -257,6 +298,7 @@ unsigned cpudiff_forms_build(cd_form *out)
     bytes(add(&b, CD_MUL, 16, "imul ax, cx, 0x7001"), 5, 0x66, 0x69, 0xC1, 0x01, 0x70);
     bytes(add(&b, CD_MUL, 32, "imul eax, ecx, 0x12345"), 6, 0x69, 0xC1, 0x45, 0x23, 0x01, 0);
     bits(&b);
+    cond_forms(&b);
     mem_forms(&b);
     return b.n;
 }

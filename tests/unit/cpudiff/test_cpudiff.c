@@ -100,15 +100,22 @@ static const char *emu_run(unsigned i, cd_state *st)
     cpu_set_regs(vcpu, &r);
     if (physmap_copy_to_guest(pm, CD_MEM_ADDR, st->mem, sizeof(st->mem)) < 0)
         return "cannot write the memory operand";
-    cpu_exit e = cpu_run(vcpu, 1);
-    cpu_get_regs(vcpu, &r);
+    /* one instruction, or two for "Jcc +2; inc eax" not taken */
+    uint32_t end = FORM_CODE + 16 * i + forms[i].len;
+    cpu_exit e = CPU_EXIT_BUDGET;
+    for (int step = 0; step < 2; step++) {
+        e = cpu_run(vcpu, 1);
+        cpu_get_regs(vcpu, &r);
+        if (e == CPU_EXIT_SHUTDOWN || r.eip == end)
+            break;
+    }
     if (physmap_copy_from_guest(pm, CD_MEM_ADDR, st->mem, sizeof(st->mem)) < 0)
         return "cannot read the memory operand";
     memcpy(st->gpr, r.gpr, sizeof(r.gpr));
     st->flags = r.eflags & (CD_ARITH | 0x2);
     if (e == CPU_EXIT_SHUTDOWN)
         return "triple fault (instruction not implemented?)";
-    if (r.eip != FORM_CODE + 16 * i + forms[i].len)
+    if (r.eip != end)
         return "EIP not after the instruction (exception?)";
     return NULL;
 }
