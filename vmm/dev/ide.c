@@ -387,8 +387,9 @@ int ide_change_media(ide *s, int channel, int unit, img *image, bool force)
         return -EINVAL;
     if (d->locked && !force)
         return -EBUSY;
-    img_close(d->image);
-    d->image = img_ref(image);
+    img *old = d->image;
+    d->image = img_ref(image); /* before dropping the old one: they may be the same */
+    img_close(old);
     ide_drive_setup(d, channel, unit);
     d->unit_attention = true;
     d->media_event = image ? 2 : 3; /* new media / media removal */
