@@ -371,7 +371,7 @@ void atapi_packet(ide *s, ide_channel *c)
     uint16_t limit = c->byte_limit;
     if (limit == 0 || limit == 0xFFFF)
         limit = 0xFFFE;
-    c->drq_bytes = limit & ~1u;
+    c->drq_bytes = limit > 1 ? limit & ~1u : 2; /* even, and never zero (no progress) */
     c->atapi = true;
     c->block_size = IDE_CD_BLOCK;
     c->pos = c->fill = 0;

@@ -18,12 +18,17 @@ void ide_raise(ide_channel *c)
     ide_update_irq(c);
 }
 
-void ide_set_signature(ide_channel *c, const ide_drive *d)
+static void ide_put_signature(ide_channel *c, const ide_drive *d)
 {
     c->nsector = 1;
     c->sector = 1;
     c->lcyl = d->kind == IDE_CDROM ? 0x14 : 0x00;
     c->hcyl = d->kind == IDE_CDROM ? 0xEB : 0x00;
+}
+
+void ide_set_signature(ide_channel *c, const ide_drive *d)
+{
+    ide_put_signature(c, d);
     c->select &= IDE_SEL_UNIT;
 }
 
@@ -184,6 +189,7 @@ static void ide_command(ide *s, ide_channel *c, uint8_t cmd)
     if (c->xfer != IDE_XFER_NONE && cmd != 0x08)
         c->xfer = IDE_XFER_NONE; /* a new command abandons the old data phase */
     c->cmd = cmd;
+    c->show_signature = false;
     c->intrq = false;
     ide_update_irq(c);
     ide_ata_command(s, c, cmd);
@@ -198,11 +204,15 @@ static void ide_reg_write(ide *s, ide_channel *c, unsigned reg, uint8_t v)
     case 3: ide_latch(&c->sector, &c->hob_sector, v); break;
     case 4: ide_latch(&c->lcyl, &c->hob_lcyl, v); break;
     case 5: ide_latch(&c->hcyl, &c->hob_hcyl, v); break;
-    case 6:
+    case 6: {
+        int unit = (v & IDE_SEL_UNIT) ? 1 : 0;
         c->select = v & 0x5F;
-        c->unit = (v & IDE_SEL_UNIT) ? 1 : 0;
+        if (unit != c->unit && c->show_signature && c->drive[unit].kind != IDE_NONE)
+            ide_put_signature(c, &c->drive[unit]);
+        c->unit = unit;
         ide_update_irq(c);
         break;
+    }
     case 7: ide_command(s, c, v); break;
     }
 }
@@ -246,6 +256,7 @@ static void ide_soft_reset(ide_channel *c)
         if (c->drive[u].kind == IDE_CDROM)
             c->drive[u].sense_key = 0;
     ide_set_signature(c, &c->drive[0]);
+    c->show_signature = true;
     /* One status register stands for both devices: ready if a disk is there (a packet
      * device alone keeps DRDY clear until the host identifies it). */
     bool disk = c->drive[0].kind == IDE_DISK || c->drive[1].kind == IDE_DISK;
@@ -376,8 +387,9 @@ int ide_change_media(ide *s, int channel, int unit, img *image, bool force)
         return -EINVAL;
     if (d->locked && !force)
         return -EBUSY;
-    img_close(d->image);
-    d->image = img_ref(image);
+    img *old = d->image;
+    d->image = img_ref(image); /* before dropping the old one: they may be the same */
+    img_close(old);
     ide_drive_setup(d, channel, unit);
     d->unit_attention = true;
     d->media_event = image ? 2 : 3; /* new media / media removal */
@@ -489,6 +501,7 @@ static void ide_save_channel(const ide_channel *c, dev_blob *b)
     dev_put_bytes(b, regs, sizeof(regs));
     dev_put_u8(b, (uint8_t)c->unit);
     dev_put_bool(b, c->intrq);
+    dev_put_bool(b, c->show_signature);
     dev_put_u8(b, (uint8_t)c->xfer);
     dev_put_u32(b, c->pos);
     dev_put_u32(b, c->end);
@@ -519,6 +532,7 @@ static int ide_load_channel(ide_channel *c, dev_blob *b)
     c->devctl = r[13], c->cmd = r[14], c->bm_cmd = r[15] & 0x09, c->bm_status = r[16] & 0x67;
     c->unit = dev_get_u8(b) & 1;
     c->intrq = dev_get_bool(b);
+    c->show_signature = dev_get_bool(b);
     uint8_t xfer = dev_get_u8(b);
     c->pos = dev_get_u32(b);
     c->end = dev_get_u32(b);

@@ -66,6 +66,9 @@ typedef struct ide_channel {
     uint8_t hob_feature, hob_nsector, hob_sector, hob_lcyl, hob_hcyl;
     uint8_t select, status, error, devctl, cmd;
     bool intrq; /* device interrupt pending (cleared by reading status) */
+    /* Since a reset or diagnostic, no command: each device shows its own signature when
+     * selected (the task file is one set of latches here, two devices on real hardware). */
+    bool show_signature;
     /* Data transfer of the current command. */
     ide_xfer xfer;
     uint8_t *buf;        /* IDE_BUF_SIZE bytes */

@@ -319,6 +319,7 @@ static void ata_diagnostic(ide_channel *c)
 {
     c->unit = 0;
     ide_set_signature(c, &c->drive[0]);
+    c->show_signature = true;
     c->error = 0x01;
     c->xfer = IDE_XFER_NONE;
     c->status = c->drive[0].kind == IDE_DISK ? IDE_DRDY | IDE_DSC : 0;

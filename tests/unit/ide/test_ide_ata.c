@@ -496,6 +496,57 @@ START_TEST(differencing_disk_and_read_only_image)
 }
 END_TEST
 
+/* Hostile guest: random accesses to every IDE port (task files, control, data, bus master)
+ * with random PRD tables in RAM, a disk and a CD-ROM attached. Nothing may touch memory
+ * outside the guest's (ASan), and the devices keep working afterwards. */
+START_TEST(random_port_storm)
+{
+    idet *t = with_disk(IMG_FORMAT_VDI, 41);
+    img *cdimg = idet_image(t, "cd.raw", IMG_FORMAT_RAW, 64 * 2048, 42);
+    ck_assert_int_eq(ide_attach(&t->ide, 1, 0, cdimg, IDE_CDROM), 0);
+    img_close(cdimg);
+    uint32_t x = 77;
+    for (uint32_t i = 0; i < 64 * 1024; i += 4) { /* random PRD tables and buffers */
+        x = x * 1664525u + 1013904223u;
+        memcpy(t->ram + i, &x, 4);
+    }
+    static const uint16_t ports[] = {PRI,     PRI + 1, PRI + 2, PRI + 3, PRI + 4, PRI + 5,
+                                     PRI + 6, PRI + 7, 0x3F6,   SEC,     SEC + 1, SEC + 2,
+                                     SEC + 3, SEC + 4, SEC + 5, SEC + 6, SEC + 7, 0x376};
+    for (int i = 0; i < 300000; i++) {
+        x = x * 1664525u + 1013904223u;
+        uint32_t r = x >> 8;
+        bool bm = (r & 15) == 0;
+        uint16_t port = bm ? (uint16_t)(IDET_BM + (r >> 4) % 16)
+                           : ports[(r >> 4) % (sizeof(ports) / sizeof(ports[0]))];
+        unsigned size = 1u << ((r >> 12) % 3);
+        x = x * 1664525u + 1013904223u;
+        uint32_t v = x;
+        if ((port & 7) == 7 && !bm && (v & 0xFF) != 0xA0 && (v & 3))
+            v = (v & ~0xFFu) | (uint32_t)(uint8_t[]){0x20, 0x24, 0xC8, 0xCA, 0x25, 0x35, 0xC4,
+                                                     0x39, 0xEC, 0xA1, 0xEF, 0xC6, 0x91}[v % 13];
+        if (bm && (port & 7) >= 4)
+            v &= 0xFFFC; /* keep PRD tables mostly inside RAM */
+        if (r & 0x40000)
+            iobus_out(t->io, port, v, size);
+        else
+            iobus_in(t->io, port, size);
+    }
+    /* Still a working disk: reset the channel and read a sector. */
+    out8(t, 0x3F6, 0x04);
+    out8(t, 0x3F6, 0x00);
+    out8(t, IDET_BM, 0);
+    ata_lba28(t, PRI, 0, 1, 1);
+    out8(t, PRI + 7, 0x20);
+    uint8_t buf[512];
+    ata_pio_read(t, PRI, buf, 512, 2);
+    uint8_t got[512];
+    ck_assert_int_eq(img_read(disk(t), 512, got, 512), 0);
+    ck_assert_mem_eq(buf, got, 512);
+    idet_free(t);
+}
+END_TEST
+
 static Suite *ata_suite(void)
 {
     Suite *s = suite_create("ide_ata");
@@ -514,6 +565,7 @@ static Suite *ata_suite(void)
     tcase_add_test(tc, save_load_mid_transfer);
     tcase_add_test(tc, attach_rules);
     tcase_add_test(tc, differencing_disk_and_read_only_image);
+    tcase_add_test(tc, random_port_storm);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -359,6 +359,37 @@ START_TEST(read10_dma)
 }
 END_TEST
 
+/* A disk master and a CD-ROM slave: after a reset each shows its own signature. */
+START_TEST(mixed_channel_signatures)
+{
+    idet *t = idet_new();
+    img *d = idet_image(t, "d.raw", IMG_FORMAT_RAW, 1 << 20, 0);
+    ck_assert_int_eq(ide_attach(&t->ide, 0, 0, d, IDE_DISK), 0);
+    ck_assert_int_eq(ide_attach(&t->ide, 0, 1, NULL, IDE_CDROM), 0);
+    img_close(d);
+    out8(t, 0x3F6, 0x04);
+    out8(t, 0x3F6, 0x00);
+    ck_assert_uint_eq(in8(t, PRI + 4), 0x00);
+    out8(t, PRI + 6, 0xB0);
+    ck_assert_uint_eq(in8(t, PRI + 2), 1);
+    ck_assert_uint_eq(in8(t, PRI + 4), 0x14);
+    ck_assert_uint_eq(in8(t, PRI + 5), 0xEB);
+    out8(t, PRI + 6, 0xA0);
+    ck_assert_uint_eq(in8(t, PRI + 4), 0x00);
+    ck_assert_uint_eq(in8(t, PRI + 5), 0x00);
+    /* The empty CD-ROM answers TEST UNIT READY with NOT READY, no medium. */
+    out8(t, PRI + 6, 0xB0);
+    out8(t, PRI + 4, 0);
+    out8(t, PRI + 5, 0x08);
+    out8(t, PRI + 7, 0xA0);
+    uint8_t tur[12] = {0};
+    ata_pio_write(t, PRI, tur, 12, 2);
+    ck_assert_uint_eq(ata_status(t, PRI) & 0x01, 0x01);
+    ck_assert_uint_eq(in8(t, PRI + 1) >> 4, 0x02);
+    idet_free(t);
+}
+END_TEST
+
 static Suite *atapi_suite(void)
 {
     Suite *s = suite_create("ide_atapi");
@@ -371,6 +402,7 @@ static Suite *atapi_suite(void)
     tcase_add_test(tc, read_toc_mode_sense_configuration_events);
     tcase_add_test(tc, media_change_and_lock);
     tcase_add_test(tc, read10_dma);
+    tcase_add_test(tc, mixed_channel_signatures);
     suite_add_tcase(s, tc);
     return s;
 }

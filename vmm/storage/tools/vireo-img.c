@@ -3,6 +3,7 @@
  *   vireo-img info [-p PARENT]... FILE
  *   vireo-img check FILE                (exit 0 clean, 2 corrupt, 3 leaks only)
  *   vireo-img convert [-p PARENT]... FILE OUT.raw
+ *   vireo-img import [-f vdi|raw] [--fixed] IN.raw OUT   (a new image with IN's bytes)
  *   vireo-img resize FILE SIZE | compact FILE | merge [-p PARENT]... CHILD
  * SIZE takes K, M, G suffixes. -p lists a differencing image's ancestors, base first. */
 #include <errno.h>
@@ -27,7 +28,7 @@ typedef struct opts {
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: vireo-img create|info|check|convert|resize|compact|merge ... "
+    fprintf(stderr, "usage: vireo-img create|info|check|convert|import|resize|compact|merge ... "
                     "(see the source header)\n");
     return 1;
 }
@@ -179,6 +180,42 @@ static int cmd_convert(const opts *o)
     return r < 0;
 }
 
+static int cmd_import(const opts *o)
+{
+    if (o->nargs != 2)
+        return usage();
+    int fd = open(o->args[0], O_RDONLY);
+    if (fd < 0) {
+        fprintf(stderr, "vireo-img: %s: %s\n", o->args[0], strerror(errno));
+        return 1;
+    }
+    off_t len = lseek(fd, 0, SEEK_END);
+    uint64_t size = ((uint64_t)len + 511) & ~511ull;
+    img *im = NULL;
+    img_err err;
+    if (len <= 0 || img_create(o->args[1], o->fmt ? o->fmt : IMG_FORMAT_VDI, size, o->variant, NULL,
+                               &im, &err) < 0) {
+        fprintf(stderr, "vireo-img: %s\n", len <= 0 ? "empty input" : err.msg);
+        close(fd);
+        return 1;
+    }
+    static uint8_t buf[1 << 20];
+    int r = 0;
+    for (uint64_t off = 0; r == 0 && off < size; off += sizeof(buf)) {
+        size_t n = size - off < sizeof(buf) ? (size_t)(size - off) : sizeof(buf);
+        memset(buf, 0, n);
+        if (pread(fd, buf, n, (off_t)off) < 0)
+            r = -errno;
+        else
+            r = img_write(im, off, buf, n); /* zero blocks stay unallocated */
+    }
+    close(fd);
+    img_close(im);
+    if (r < 0)
+        fprintf(stderr, "vireo-img: import: %s\n", strerror(-r));
+    return r < 0;
+}
+
 static int cmd_maint(const char *cmd, const opts *o)
 {
     uint64_t size = 0;
@@ -213,6 +250,8 @@ int main(int argc, char **argv)
         return cmd_check(&o);
     if (!strcmp(cmd, "convert"))
         return cmd_convert(&o);
+    if (!strcmp(cmd, "import"))
+        return cmd_import(&o);
     if (!strcmp(cmd, "resize") || !strcmp(cmd, "compact") || !strcmp(cmd, "merge"))
         return cmd_maint(cmd, &o);
     return usage();
