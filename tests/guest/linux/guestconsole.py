@@ -102,8 +102,8 @@ def boot_to_shell(con, timeout):
     return time.monotonic() - t0
 
 
-def check_uname(con, release):
-    out = con.command("uname -a")
+def check_uname(con, release, timeout=30):
+    out = con.command("uname -a", timeout)
     fields = out.split()
     assert len(fields) >= 3 and fields[0] == "Linux", "uname -a answered %r" % out
     assert fields[1] == "vireo-guest", "hostname in uname: %r" % out
