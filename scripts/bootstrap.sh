@@ -9,6 +9,7 @@ libdbus-1-dev libxml2-dev libglib2.0-dev libgtk-3-dev libvncserver-dev check zli
 dbus-daemon dbus-bin python3 python3-dbus python3-gi
 nasm qemu-system-x86 qemu-utils seabios
 cpio gzip xz-utils file
+clang libclang-rt-14-dev
 "
 
 missing=""
