@@ -71,6 +71,12 @@ fuzz_pc *fuzz_pc_new(void)
     CHECK(i440fx_init(&m->nb, &m->pci, env, count_shadow, m));
     CHECK(piix3_init(&m->sb, &m->pci, env, pic_irq_set, &m->pic, mcb));
     CHECK(fw_cfg_init(&m->cfg, env));
+    /* Items as the machine adds them, so the file directory and reads past ends have data. */
+    static const fw_cfg_e820 e820[] = {{0, 0x9FC00, 1}, {0x100000, 0x3F00000, 1}};
+    static const char order[] = "/pci@i0cf8/ide@1,1/drive@0/disk@0\n";
+    CHECK(fw_cfg_set_e820(&m->cfg, e820, 2));
+    CHECK(fw_cfg_add_file(&m->cfg, "bootorder", order, sizeof(order)));
+    CHECK(fw_cfg_add_bytes(&m->cfg, FW_CFG_KERNEL_CMDLINE, "console=ttyS0", 14));
     CHECK(debugport_init(&m->dbg, env, nop_log, count_exit, m));
     /* The smallest VRAM keeps each run cheap; every register path is the same. */
     CHECK(vga_init(&m->vga, env, &m->pci, PCI_DEVFN(2, 0), m->pm, m->surface, 1));
