@@ -10,6 +10,7 @@ dbus-daemon dbus-bin python3 python3-dbus python3-gi
 nasm qemu-system-x86 qemu-utils seabios
 cpio gzip xz-utils file
 genisoimage
+clang libclang-rt-14-dev
 "
 
 missing=""
