@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "frontends/headless/svc_link.h"
 #include "vmm/pc/pc.h"
 
 #define EXIT_USAGE        2
@@ -146,6 +147,8 @@ static int exit_status(const pc_result *res)
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--machine") == 0)
+        return headless_svc_main(argc, argv); /* launched by vireo-svc */
     pc_config cfg = {.memory_mb = DEFAULT_MEMORY_MB, .log = log_stderr};
     int r = parse_args(argc, argv, &cfg);
     if (r)

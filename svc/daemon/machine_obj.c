@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "svc/daemon/service.h"
+#include "svc/daemon/vm.h"
 #include "svc/machine_files.h"
 #include "svc/machine_setters.h"
 #include "svc/state.h"
@@ -331,6 +332,12 @@ static int lock_machine(vireo_object *self, vireo_call *call, vireo_lock_type lo
     return 0; /* answered by lock_done, now or later */
 }
 
+static int launch_vm_process(vireo_object *self, vireo_call *call, const char *frontend,
+                             const char *const *env, size_t n_env, vireo_error **errp)
+{
+    return svc_vm_launch(mo(self), call, frontend, env, n_env, errp);
+}
+
 static int get_serial_port(vireo_object *self, vireo_call *call, uint32_t slot, vireo_error **errp)
 {
     if (slot >= SVC_SERIAL_SLOTS) {
@@ -619,6 +626,7 @@ static const vireo_machine_ops machine_ops = {
     .mount_medium = mount_medium,
     .get_serial_port = get_serial_port,
     .lock_machine = lock_machine,
+    .launch_vm_process = launch_vm_process,
     .save_settings = save_settings,
     .discard_settings = discard_settings,
     .set_vnc_password = set_vnc_password,

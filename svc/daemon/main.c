@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/daemon/progress.h"
 #include "svc/daemon/service.h"
+#include "svc/daemon/vm.h"
 #include "svc/state.h"
 
 #define TICK_USEC 100000 /* lock deadlines and the idle check */
@@ -83,6 +85,8 @@ static unsigned idle_timeout(const svc_daemon *d)
 
 static void shutdown_daemon(svc_daemon *d)
 {
+    svc_vm_forget_all(d);
+    svc_progress_free_all(d);
     svc_sessions_clear(&d->sessions); /* running machines stay as they are */
     svc_daemon_sweep_sessions(d);
     while (d->n_machines)

@@ -1,5 +1,6 @@
 /* vireo-svc: errors, events, disconnect watches, idle tracking. */
 #include "svc/daemon/service.h"
+#include "svc/daemon/vm.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -101,7 +102,10 @@ static void drop_owned_machines(svc_daemon *d, const char *owner)
 static void on_vanished(vireo_bus *bus, const char *name, void *ud)
 {
     svc_daemon *d = ud;
-    svc_sessions_owner_gone(&d->sessions, name);
+    /* A VM process's connection: its exit decides the machine's state (vm_process.c), and
+     * releases its locks then. */
+    if (!svc_vm_holds_lock(d, name))
+        svc_sessions_owner_gone(&d->sessions, name);
     svc_daemon_sweep_sessions(d);
     drop_owned_machines(d, name);
     for (size_t i = 0; i < d->n_watched; i++)
@@ -147,7 +151,7 @@ int svc_daemon_watch(svc_daemon *d, const char *owner, vireo_error **errp)
 
 static bool busy(const svc_daemon *d)
 {
-    if (d->n_sessions || svc_sessions_count(&d->sessions, NULL))
+    if (d->n_sessions || svc_sessions_count(&d->sessions, NULL) || svc_vm_any())
         return true;
     for (size_t i = 0; i < d->n_machines; i++)
         if (d->machines[i]->kind != SVC_MOBJ_REGISTERED ||

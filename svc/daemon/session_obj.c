@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "svc/daemon/service.h"
+#include "svc/daemon/vm.h"
 
 static svc_session_obj *so(vireo_object *self)
 {
@@ -46,7 +47,9 @@ static int get_machine(vireo_object *self, char **ret, vireo_error **errp)
 
 static int get_console(vireo_object *self, char **ret, vireo_error **errp)
 {
-    return dup_str(ret, "/"); /* consoles come with VM processes */
+    svc_session_obj *o = so(self);
+    const char *path = o->s->lock == SVC_LOCK_WRITE ? NULL : svc_vm_console_path(o->s->machine);
+    return dup_str(ret, path ? path : "/"); /* consoles come with VM processes */
 }
 
 static int unlock_machine(vireo_object *self, vireo_call *call, vireo_error **errp)
