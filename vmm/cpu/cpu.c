@@ -22,6 +22,8 @@ cpu *cpu_new(const cpu_platform *platform)
     c->a20_mask = 0xFFFFFFFFu;
     const char *t = getenv("VIREO_CPU_TRACE");
     c->trace = t && *t == '1';
+    const char *nc = getenv("VIREO_CPU_NOCACHE");
+    c->nocache = nc && *nc == '1';
     physmap_set_write_hook(c->plat.mem, cpu_code_written, c);
     cpu_reset(c);
     return c;

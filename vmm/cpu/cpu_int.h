@@ -178,6 +178,7 @@ struct cpu {
     bool nmi_pending, nmi_blocked;
     bool halted;
     bool shadow;      /* STI / MOV SS interrupt shadow: no interrupt before the next insn */
+    bool ss_shadow;   /* MOV SS / POP SS: no single-step trap before the next insn either */
     bool shutdown;    /* triple fault happened */
     int exc_depth;    /* exceptions being delivered, for #DF / triple fault */
     int exc_first;    /* vector of the first of them */
@@ -196,6 +197,7 @@ struct cpu {
     uint32_t jc_epoch;        /* validity of the jump cache (icache.c) */
     uint32_t big_regions[32]; /* 4 MiB regions that may have TLB entries from PSE pages */
     int trace;                /* disassemble each instruction (cpu_set_trace, VIREO_CPU_TRACE=1) */
+    bool nocache;             /* VIREO_CPU_NOCACHE=1: decode every instruction afresh (debugging) */
     void (*trace_fn)(void *opaque, const char *line);
     void *trace_opaque;
 

@@ -35,6 +35,8 @@ static void trace_insn(cpu *c)
 /* Decode and run one instruction without the cache. */
 static void exec_one(cpu *c)
 {
+    if (!c->code32 && c->eip > 0xFFFF)
+        c->eip &= 0xFFFF; /* 16-bit IP wraps */
     if (c->trace) {
         /* make sure the TLB has the code page so the trace can show the bytes */
         uint32_t la = c->seg[CPU_SEG_CS].base + c->eip;
@@ -126,6 +128,10 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
     switch (setjmp(c->jb)) {
     case 0: break;
     case 1:
+        /* an exception costs one unit of budget, so a guest whose handlers fault forever
+         * still returns to the VM loop */
+        if (c->budget_end > c->instret)
+            c->budget_end--;
         c->shadow = false;
         deliver_exception(c, c->pend_vec, c->pend_has_err, c->pend_err, c->eip);
         break;
@@ -158,10 +164,13 @@ cpu_exit cpu_run(cpu *c, uint64_t budget)
         if (unlikely(c->check_gen))
             mmu_check_generation(c);
         if (unlikely(c->eflags & F_TF)) {
+            c->ss_shadow = false;
             exec_one(c);
+            if (c->ss_shadow) /* the trap comes after the next instruction */
+                continue;
             c->dr[6] |= 0x4000;
             deliver_exception(c, EXC_DB, false, 0, c->eip);
-        } else if (unlikely(c->trace || c->nbp)) {
+        } else if (unlikely(c->trace || c->nbp || c->nocache)) {
             if (c->nbp && !c->bp_skip && at_breakpoint(c)) {
                 c->in_run = false;
                 return CPU_EXIT_DEBUG;

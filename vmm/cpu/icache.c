@@ -239,6 +239,10 @@ const insn *icache_get(cpu *c, uint32_t *ret_count)
     if (likely(j->la == la && j->epoch == c->jc_epoch && j->b->code32 == c->code32)) {
         b = j->b;
     } else {
+        if (unlikely(eip > 0xFFFF && !c->code32)) {
+            eip = c->eip &= 0xFFFF; /* 16-bit IP wraps */
+            la = cs->base + eip;
+        }
         if (unlikely(eip > cs->limit))
             return NULL;
         const tlb_entry *e = &c->tlb_cur[(la >> 12) & TLB_MASK];

@@ -117,6 +117,7 @@ ALWAYS_INLINE int mov_sreg_e_t(cpu *c, const insn *i, int sz, bool mem)
     seg_load(c, i->reg, v);
     if (i->reg == CPU_SEG_SS) {
         c->shadow = true;
+        c->ss_shadow = true; /* also holds back a single-step trap */
         cpu_end_block(c);
     }
     return 0;

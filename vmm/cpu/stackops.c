@@ -103,6 +103,7 @@ static int pop_sreg(cpu *c, const insn *i)
     sp_set(c, c->gpr[CPU_ESP] + n);
     if (s == CPU_SEG_SS) {
         c->shadow = true;
+        c->ss_shadow = true; /* also holds back a single-step trap */
         cpu_end_block(c);
     }
     return 0;

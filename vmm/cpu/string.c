@@ -11,6 +11,13 @@
 uint32_t io_in_checked(cpu *c, uint16_t port, unsigned n);
 void io_out_checked(cpu *c, uint16_t port, uint32_t v, unsigned n);
 
+/* Elements per call: one under single-step, so that each iteration traps (EIP stays on the
+ * instruction until the last one). */
+static inline uint32_t chunk(const cpu *c)
+{
+    return (c->eflags & F_TF) ? 1 : CHUNK;
+}
+
 typedef struct sctx {
     uint32_t am; /* address mask */
     int32_t d;   /* +n or -n */
@@ -70,7 +77,7 @@ ALWAYS_INLINE int movs_t(cpu *c, const insn *i, int sz)
         adv(c, CPU_EDI, &s, 1);
         return 0;
     }
-    uint32_t budget = CHUNK;
+    uint32_t budget = chunk(c);
     while (count_get(c, &s) && budget) {
         uint32_t si = c->gpr[CPU_ESI] & s.am, di = c->gpr[CPU_EDI] & s.am;
         uint32_t k = count_get(c, &s);
@@ -119,7 +126,7 @@ ALWAYS_INLINE int stos_t(cpu *c, const insn *i, int sz)
         adv(c, CPU_EDI, &s, 1);
         return 0;
     }
-    uint32_t budget = CHUNK;
+    uint32_t budget = chunk(c);
     while (count_get(c, &s) && budget) {
         uint32_t di = c->gpr[CPU_EDI] & s.am;
         uint32_t k = count_get(c, &s);
@@ -151,7 +158,7 @@ ALWAYS_INLINE int stos_t(cpu *c, const insn *i, int sz)
 ALWAYS_INLINE int lods_t(cpu *c, const insn *i, int sz)
 {
     sctx s = sinit(c, i, sz);
-    uint32_t budget = CHUNK;
+    uint32_t budget = chunk(c);
     do {
         if (s.rep && !count_get(c, &s))
             return 0;
@@ -167,7 +174,7 @@ ALWAYS_INLINE int lods_t(cpu *c, const insn *i, int sz)
 ALWAYS_INLINE int cmps_t(cpu *c, const insn *i, int sz, bool scas)
 {
     sctx s = sinit(c, i, sz);
-    uint32_t budget = CHUNK;
+    uint32_t budget = chunk(c);
     do {
         if (s.rep && !count_get(c, &s))
             return 0;
@@ -192,7 +199,7 @@ ALWAYS_INLINE int ins_t(cpu *c, const insn *i, int sz)
 {
     sctx s = sinit(c, i, sz);
     uint16_t port = (uint16_t)c->gpr[CPU_EDX];
-    uint32_t budget = CHUNK;
+    uint32_t budget = chunk(c);
     do {
         if (s.rep && !count_get(c, &s))
             return 0;
@@ -211,7 +218,7 @@ ALWAYS_INLINE int outs_t(cpu *c, const insn *i, int sz)
 {
     sctx s = sinit(c, i, sz);
     uint16_t port = (uint16_t)c->gpr[CPU_EDX];
-    uint32_t budget = CHUNK;
+    uint32_t budget = chunk(c);
     do {
         if (s.rep && !count_get(c, &s))
             return 0;

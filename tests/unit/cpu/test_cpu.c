@@ -114,6 +114,23 @@ START_TEST(x87_escapes_fnstsw_fcomi_nm_and_mf)
 }
 END_TEST
 
+/* 16-bit code: IP wraps from FFFF to 0000 within the segment. */
+START_TEST(real_mode_ip_wraps_at_64k)
+{
+    tmach *m = tmach_new(1u << 20);
+    uint8_t nop = 0x90, hlt = 0xF4;
+    tmach_poke(m, 0x1FFFF, &nop, 1);
+    tmach_poke(m, 0x10000, &hlt, 1);
+    tmach_start_real(m, 0x1000, 0xFFFF);
+    ck_assert_int_eq(cpu_run(m->cpu, 10), CPU_EXIT_HALT);
+    cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    ck_assert_uint_eq(r.eip, 1);
+    ck_assert_uint_eq(r.seg[CPU_SEG_CS], 0x1000);
+    tmach_free(m);
+}
+END_TEST
+
 START_TEST(budget_counts_single_instructions)
 {
     tmach *m = boot("real.bin");
@@ -264,6 +281,7 @@ int main(void)
     tcase_add_test(tc, triple_fault_shuts_down_with_register_dump);
     tcase_add_test(tc, paging_faults_tlb_flush_and_remapped_code);
     tcase_add_test(tc, budget_counts_single_instructions);
+    tcase_add_test(tc, real_mode_ip_wraps_at_64k);
     tcase_add_test(tc, x87_escapes_fnstsw_fcomi_nm_and_mf);
     tcase_add_test(tc, dma_write_over_cached_code_is_seen);
     tcase_add_test(tc, alu_flags_add_sub_logic_inc_shift);
