@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Guest test: the default guest boots on vireo-headless by direct boot to the busybox shell,
 with its serial console on a unix socket that this test talks to. Commands answer, the guest
-clock follows the host's, an idle guest at its prompt uses under a tenth of a host core, and
-`poweroff` inside the guest ends the VM process cleanly.
+clock follows the host's, an idle guest at its prompt uses under a tenth of a host core,
+`reboot` resets the machine and boots the kernel again, and `poweroff` inside the guest ends
+the VM process cleanly.
 Same checks as qemu_boot.py (the oracle).
 usage: vireo_boot.py PREPARE_SCRIPT VIREO_HEADLESS"""
 import os
@@ -84,6 +85,12 @@ def main():
         skew = abs(guest_now - time.time())
         assert skew < 5, "guest clock off by %.1fs" % skew
         print("guest clock within %.1fs of the host" % skew)
+        # A guest reboot resets the machine and direct boot loads the kernel again.
+        con.send("reboot")
+        con.expect("Linux version", BOOT_TIMEOUT)
+        gc.boot_to_shell(con, BOOT_TIMEOUT)
+        assert con.command("uname -r", CMD_TIMEOUT).split()[-1] == release
+        print("reboot: the machine reset and booted the kernel again")
         con.send("poweroff")
         rc = proc.wait(timeout=300)
         errlog.seek(0)
