@@ -80,7 +80,8 @@ static int pending_cmp(const void *a, const void *b)
 
 static void scope_add_sorted(scope *sc, pending *p, size_t n)
 {
-    qsort(p, n, sizeof(*p), pending_cmp);
+    if (n > 1) /* qsort's array argument must not be NULL, even for a count of 0 */
+        qsort(p, n, sizeof(*p), pending_cmp);
     for (size_t i = 0; i < n; i++)
         scope_add(sc, p[i].name, p[i].line, p[i].what);
 }

@@ -53,7 +53,8 @@ static int diag_cmp(const void *a, const void *b)
 
 void idl_diag_flush(const char *file)
 {
-    qsort(diags, n_diags, sizeof(*diags), diag_cmp);
+    if (n_diags > 1)
+        qsort(diags, n_diags, sizeof(*diags), diag_cmp);
     for (size_t i = 0; i < n_diags; i++) {
         fprintf(stderr, "%s:%d: %s\n", file, diags[i].line, diags[i].msg);
         free(diags[i].msg);

@@ -59,6 +59,10 @@ void rtc_set_time(rtc *s, int64_t unix_sec)
     s->last_sec = unix_sec;
 }
 
+/* Seconds since 1970 of 0000-01-01 and of 9999-12-31 23:59:59 (proleptic Gregorian). */
+#define RTC_MIN_SEC (-62167219200LL)
+#define RTC_MAX_SEC 253402300799LL
+
 static uint8_t rtc_enc(const rtc *s, int v)
 {
     if (s->cmos[RTC_REG_B] & REG_B_DM)
@@ -418,6 +422,11 @@ int rtc_load(rtc *s, dev_blob *b)
     tmp.last_period = dev_get_u64(b);
     tmp.irq_level = dev_get_bool(b);
     if (b->error)
+        return -EINVAL;
+    /* The clock encodes years 0..9999 only: a state from elsewhere must not make it
+     * shift negative digits. */
+    if (tmp.base_sec < RTC_MIN_SEC || tmp.base_sec > RTC_MAX_SEC || tmp.last_sec < RTC_MIN_SEC ||
+        tmp.last_sec > RTC_MAX_SEC)
         return -EINVAL;
     memcpy(s->cmos, tmp.cmos, sizeof(s->cmos));
     s->index = tmp.index;
