@@ -45,7 +45,12 @@ svc_session *svc_sessions_exclusive(const svc_sessions *t, const svc_machine *m)
 
 enum svc_session_state svc_sessions_machine_state(const svc_sessions *t, const svc_machine *m)
 {
-    return svc_sessions_exclusive(t, m) ? SVC_SESSION_LOCKED : SVC_SESSION_UNLOCKED;
+    if (svc_sessions_exclusive(t, m))
+        return SVC_SESSION_LOCKED;
+    for (size_t i = 0; i < t->n_expect; i++) /* launched, its VM process not yet locked */
+        if (strcmp(t->expect[i].machine.s, m->uuid.s) == 0)
+            return SVC_SESSION_SPAWNING;
+    return SVC_SESSION_UNLOCKED;
 }
 
 enum svc_session_type svc_sessions_machine_type(const svc_sessions *t, const svc_machine *m)

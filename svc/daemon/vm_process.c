@@ -240,11 +240,8 @@ static void on_status_line(svc_vm *v, char *line)
             v->launch = NULL;
         }
     } else if (strncmp(line, "error ", 6) == 0) {
-        free(v->error);
+        free(v->error); /* the launch fails once the process has exited and its lock gone */
         v->error = strdup(line + 6);
-        if (v->m->state == SVC_STATE_STARTING)
-            set_state(v, v->before); /* before the process exits and its lock goes */
-        fail_launch(v, "machine '%s' did not start: %s", line + 6);
     } else if (strcmp(line, "poweredoff") == 0) {
         set_state(v, SVC_STATE_POWERED_OFF);
     }

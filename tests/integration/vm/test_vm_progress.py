@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """launchVMProcess, IProgress and IConsole over D-Bus, with a VM process that runs SeaBIOS
-(no guest OS is booted): argument and state checks, the Finished signal and PropertiesChanged,
+(no guest OS is booted): argument and state checks, the Finished signal,
 waitForCompletion (poll, wait, bad timeout), cancel (of a completed progress, of a launch),
-the console's powerDown, VM.log and its rotation, the environment passed to the VM process.
+the console's powerDown, a VM process killed with SIGKILL (Aborted, unlocked, the event),
+VM.log and its rotation, the environment passed to the VM process.
 usage: test_vm_progress.py --service-dir D --dbus-daemon B"""
 import argparse
 import os
@@ -182,6 +183,40 @@ class VmProgressTest(unittest.TestCase):
         self.vm_pid(path)
         self.assertTrue(os.path.exists(self.log_of(path) + ".1"))
         self.power_down(path)
+
+    @unittest.skipUnless(os.path.exists(BIOS), "no SeaBIOS image")
+    def test_killed_vm_process(self):
+        path = self.machine("killed")
+        mid = str(self.get(path, I_M, "Id"))
+        states = []
+        loop = GLib.MainLoop()
+
+        def on_state(machine_id, state):
+            if str(machine_id) == mid:
+                states.append(int(state))
+                if int(state) == ABORTED:
+                    loop.quit()
+
+        self.bus.add_signal_receiver(on_state, "MachineStateChanged", NAME + ".EventSource",
+                                     NAME, ROOT)
+        self.assertTrue(self.wait(self.launch(path)))
+        pid = self.vm_pid(path)
+        os.kill(pid, 9)
+        GLib.timeout_add(30000, loop.quit)
+        loop.run()
+        self.assertEqual(states[-1:], [ABORTED], states)
+        self.assertIn(RUNNING, states)
+        self.assertEqual(int(self.get(path, I_M, "State")), ABORTED)
+        self.assertEqual(str(self.get(path, I_M, "SessionState")), "1")
+        # the console left with the process; the machine can be started again
+        session = dbus.Interface(self.obj(path), I_M).LockMachine(dbus.UInt32(2),
+                                                                  dbus.UInt32(5000))
+        self.assertEqual(str(self.get(session, I_S, "Console")), "/")
+        dbus.Interface(self.obj(session), I_S).UnlockMachine()
+        self.assertTrue(self.wait(self.launch(path)))
+        self.vm_pid(path)
+        self.power_down(path)
+        self.assertEqual(int(self.get(path, I_M, "State")), POWERED_OFF)
 
     def test_missing_bios(self):
         path = self.machine("nobios")

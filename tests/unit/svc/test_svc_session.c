@@ -255,9 +255,12 @@ START_TEST(vm_lock_and_crash)
     svc_machine *m = machine("vm");
     svc_session *vm = NULL, *sh = NULL, *w = NULL;
     ck_assert_int_eq(svc_state_set(m, SVC_STATE_STARTING, reg->events, NULL), 0);
+    ck_assert_int_eq(svc_sessions_machine_state(&t, m), SVC_SESSION_UNLOCKED);
     ck_assert_int_eq(svc_sessions_expect_vm(&t, m, NULL, 4242), 0);
+    ck_assert_int_eq(svc_sessions_machine_state(&t, m), SVC_SESSION_SPAWNING);
     EXPECT(svc_lock_machine(&t, m, SVC_LOCK_VM, ":1.8", 4141, &vm, &err), "AccessDenied", NULL);
     ck_assert_int_eq(svc_lock_machine(&t, m, SVC_LOCK_VM, ":1.9", 4242, &vm, NULL), 0);
+    ck_assert_int_eq(svc_sessions_machine_state(&t, m), SVC_SESSION_LOCKED);
     ck_assert_int_eq(svc_sessions_machine_type(&t, m), SVC_SESSION_TYPE_VM_PROCESS);
     ck_assert_int_eq(svc_state_set(m, SVC_STATE_RUNNING, reg->events, NULL), 0);
     ck_assert_int_eq(svc_lock_machine(&t, m, SVC_LOCK_SHARED, ":1.2", 2, &sh, NULL), 0);
