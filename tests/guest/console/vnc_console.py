@@ -86,7 +86,7 @@ def main():
     # tty0 (the VGA console) gets the kernel log too; ttyS0, last, stays /dev/console.
     argv = [headless, "--kernel", os.path.join(folder, "vmlinuz"),
             "--initrd", os.path.join(folder, "initrd.gz"),
-            "--append", "console=tty0 " + cmdline, "--memory", "128",
+            "--append", "console=tty0 %s tsc_early_khz=1000000" % cmdline, "--memory", "128",
             "--serial", "unix:" + sock_path, "--vnc", "auto", "--vnc-password-file", plain]
     errpath = os.path.join(tmp, "stderr.log")
     errlog = open(errpath, "w+")
