@@ -4,8 +4,10 @@ bootsect.asm) prints a message kept in the next sector on COM1 and exits through
 port (status 33). The CD-ROM variant sits in an El Torito ISO (genisoimage, no emulation,
 2048 bytes loaded, so the message came through ATAPI reads); the disk variant reads its
 message with INT 13h AH=42h. With both drives attached, --boot d boots the CD and --boot c
-the disk, as a VDI image and as a raw one (the format found by content). A bad --boot value
-and a non-ISO --cdrom are refused before the machine starts.
+the disk, as a VDI image and as a raw one (the format found by content). ferr.asm, booted
+from a disk, checks that an x87 error with CR0.NE clear reaches the guest as IRQ 13 (FERR#).
+Bad --boot, --vnc and --vnc-password-file values and a non-ISO --cdrom are refused before
+the machine starts.
 usage: bios_boot.py VIREO_HEADLESS VIREO_IMG SOURCE_DIR"""
 import os
 import shutil
@@ -53,11 +55,21 @@ def main():
     expect_boot(headless, "VIREO-DISK-BOOT-OK", "--cdrom", iso, "--hda", vdi, "--boot", "c")
     expect_boot(headless, "VIREO-DISK-BOOT-OK", "--cdrom", iso, "--hda", hd_raw, "--boot", "cd")
 
-    rc, _, err = run(headless, "--boot", "x")
-    assert rc == 2 and "--boot" in err, "--boot x: exit %d, %s" % (rc, err)
+    ferr = os.path.join(tmp, "ferr.raw")
+    subprocess.run(["nasm", "-f", "bin", os.path.join(src, "ferr.asm"), "-o", ferr], check=True)
+    with open(ferr, "r+b") as f:
+        f.truncate(1 << 20)
+    expect_boot(headless, "VIREO-FERR-IRQ13", "--hda", ferr, "--boot", "c")
+
+    for bad in (["--boot", "x"], ["--boot", "cc"], ["--vnc", "70000"], ["--vnc", "x"],
+                ["--vnc-password-file", ferr]):
+        rc, _, err = run(headless, *bad)
+        assert rc == 2 and bad[0] in err, "%s: exit %d, %s" % (" ".join(bad), rc, err)
+    rc, _, err = run(headless, "--vnc", "auto", "--vnc-password-file", os.path.join(tmp, "no"))
+    assert rc == 1 and "vnc-password-file" in err, "missing password file: exit %d, %s" % (rc, err)
     rc, _, err = run(headless, "--cdrom", hd_raw)
     assert rc == 1 and hd_raw in err, "--cdrom of a non-ISO: exit %d, %s" % (rc, err)
-    print("bad --boot refused (exit 2); a non-ISO --cdrom refused: %s" % err.strip())
+    print("bad options refused (exit 2); a non-ISO --cdrom refused: %s" % err.strip())
     shutil.rmtree(tmp, ignore_errors=True)
 
 
