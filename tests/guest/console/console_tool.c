@@ -1,5 +1,7 @@
 /* Helpers for the console guest tests.
  * console_tool passwd PASSWORD FILE: write a VNC password file as vncsnapshot -passwd reads it.
+ * console_tool type PORT PASSWORD TEXT: connect to 127.0.0.1:PORT as a VNC client and type
+ *   TEXT (printable ASCII) then Return on its keyboard.
  * console_tool stats IN.jpg [OUT.png]: decode a screenshot (vncsnapshot writes JPEG) and print
  *   WIDTH HEIGHT LIT_PERMILLE LIT_ROWS
  * LIT_PERMILLE: pixels per thousand brighter than the background threshold (luma > 96);
@@ -11,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jpeglib.h>
 #include <rfb/rfb.h>
+#include <rfb/rfbclient.h>
 
 #define LIT_LUMA 96
 #define BAND     16
@@ -96,12 +100,53 @@ static int stats(const char *in, const char *out)
     return r ? 1 : 0;
 }
 
+static const char *client_password;
+
+static void quiet(const char *fmt, ...)
+{
+}
+
+static char *get_password(rfbClient *cl)
+{
+    return strdup(client_password);
+}
+
+static int type_text(const char *port, const char *password, const char *text)
+{
+    rfbClientLog = rfbClientErr = quiet;
+    rfbClient *cl = rfbGetClient(8, 3, 4);
+    if (!cl)
+        return 1;
+    client_password = password;
+    cl->GetPassword = get_password;
+    cl->serverHost = strdup("127.0.0.1");
+    cl->serverPort = atoi(port);
+    if (!rfbInitClient(cl, NULL, NULL)) { /* frees cl on failure */
+        fprintf(stderr, "console_tool: cannot connect to VNC port %s\n", port);
+        return 1;
+    }
+    for (const char *p = text;; p++) {
+        uint32_t key = *p ? (uint8_t)*p : 0xFF0D; /* XK_Return after the text */
+        SendKeyEvent(cl, key, TRUE);
+        SendKeyEvent(cl, key, FALSE);
+        usleep(20000);
+        if (!*p)
+            break;
+    }
+    usleep(300000); /* let the server read everything before the connection closes */
+    rfbClientCleanup(cl);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 5 && !strcmp(argv[1], "type"))
+        return type_text(argv[2], argv[3], argv[4]);
     if (argc == 4 && !strcmp(argv[1], "passwd"))
         return rfbEncryptAndStorePasswd(argv[2], argv[3]) == 0 ? 0 : 1;
     if ((argc == 3 || argc == 4) && !strcmp(argv[1], "stats"))
         return stats(argv[2], argc == 4 ? argv[3] : NULL);
-    fprintf(stderr, "usage: console_tool passwd PASSWORD FILE | stats IN.jpg [OUT.png]\n");
+    fprintf(stderr, "usage: console_tool passwd PASSWORD FILE | type PORT PASSWORD TEXT |"
+                    " stats IN.jpg [OUT.png]\n");
     return 2;
 }

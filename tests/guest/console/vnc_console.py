@@ -6,7 +6,8 @@ One boot: the serial console (a unix socket) waits for the shell; vncsnapshot th
 the screen: without the password it is refused; with it the picture is 720x400 (80x25 text,
 9x16 cells) with kernel messages on most rows. Clearing the VGA console from the shell
 (/dev/tty1) empties the picture, and lines written there appear in the next capture: the
-screen follows the guest live. `poweroff` ends the VM with exit 0, and the password never
+screen follows the guest live. A line typed on the VNC keyboard (console_tool type) is read
+from tty1 by the guest (keyboard path end to end). `poweroff` ends the VM with exit 0, and the password never
 appears in vireo-headless's output.
 usage: vnc_console.py PREPARE_SCRIPT VIREO_HEADLESS CONSOLE_TOOL"""
 import os
@@ -127,6 +128,21 @@ def main():
         _, _, lit_w, rows_w = capture(tool, port, passwd, os.path.join(tmp, "lines.jpg"))
         assert 3 <= rows_w <= 5, "after writing 3 lines, %d rows lit" % rows_w
         assert lit_w > lit_c, "writing text did not light more pixels"
+
+        # The VNC keyboard reaches the guest: a reader on the VGA console's tty gets a line
+        # typed through VNC (VNC client -> input queue -> VM loop -> i8042 -> IRQ 1 -> tty1).
+        con.command("head -n 1 /dev/tty1 > /tmp/typed &")
+        time.sleep(1)
+        subprocess.run([tool, "type", str(port), PASSWORD, "vireo-typed-42"], check=True,
+                       timeout=60)
+        typed = ""
+        for _ in range(20):
+            typed = con.command("cat /tmp/typed", 60)
+            if "vireo-typed-42" in typed:
+                break
+            time.sleep(1)
+        assert "vireo-typed-42" in typed, "typed over VNC, tty1 read %r" % typed
+        print("a line typed over VNC reached the guest's tty1")
 
         con.send("poweroff")
         rc = proc.wait(timeout=120)
