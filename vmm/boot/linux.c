@@ -36,6 +36,12 @@ enum {
 /* Zero page fields outside the setup header. */
 enum {
     BP_EXT_MEM_K = 0x002, /* screen_info.ext_mem_k */
+    BP_VIDEO_MODE = 0x006,
+    BP_VIDEO_COLS = 0x007,
+    BP_VIDEO_EGA_BX = 0x00A,
+    BP_VIDEO_LINES = 0x00E,
+    BP_VIDEO_IS_VGA = 0x00F,
+    BP_VIDEO_POINTS = 0x010,
     BP_ALT_MEM_K = 0x1E0,
     BP_E820_ENTRIES = 0x1E8,
     BP_E820_TABLE = 0x2D0,
@@ -379,8 +385,8 @@ void linux_build_boot_params(const uint8_t *image, const linux_setup_info *info,
                              uint8_t zp[LINUX_BOOT_PARAMS_SIZE])
 {
     memset(zp, 0, LINUX_BOOT_PARAMS_SIZE);
-    /* The kernel reads its own header back from the zero page. screen_info stays zero: no
-     * video mode was set, so the kernel uses no VGA text console (the serial one instead). */
+    /* The kernel reads its own header back from the zero page. screen_info stays zero unless
+     * the machine has a VGA in text mode: then it says what a BIOS would have left. */
     memcpy(zp + HDR_SETUP_SECTS, image + HDR_SETUP_SECTS, info->header_end - HDR_SETUP_SECTS);
     zp[HDR_TYPE_OF_LOADER] = LOADER_UNDEFINED;
     zp[HDR_LOADFLAGS] = (uint8_t)(info->loadflags & ~KEEP_SEGMENTS);
@@ -398,6 +404,14 @@ void linux_build_boot_params(const uint8_t *image, const linux_setup_info *info,
     uint32_t ext_k = cfg->ram_size > 0x100000 ? (cfg->ram_size - 0x100000) >> 10 : 0;
     wr32(zp + BP_ALT_MEM_K, ext_k);
     wr16(zp + BP_EXT_MEM_K, ext_k > 0xFFFF ? 0xFFFF : (uint16_t)ext_k);
+    if (cfg->vga_text) {
+        zp[BP_VIDEO_MODE] = 3;
+        zp[BP_VIDEO_COLS] = 80;
+        zp[BP_VIDEO_EGA_BX] = 3;
+        zp[BP_VIDEO_LINES] = 25;
+        zp[BP_VIDEO_IS_VGA] = 0x22; /* VIDEO_TYPE_VGAC */
+        zp[BP_VIDEO_POINTS] = 16;
+    }
 }
 
 static int copy_in(physmap *pm, uint32_t addr, const void *src, size_t len, const char *what,

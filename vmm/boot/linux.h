@@ -64,6 +64,7 @@ typedef struct linux_config {
     size_t initrd_size;
     const linux_e820_entry *e820; /* the machine's memory map, at most LINUX_E820_MAX; */
     unsigned e820_count;          /* NULL/0: linux_default_e820(ram_size) */
+    bool vga_text; /* screen_info says a BIOS left 80x25 colour VGA text (for vgacon) */
 } linux_config;
 
 /* Where linux_plan() put everything. */

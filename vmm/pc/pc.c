@@ -10,8 +10,7 @@
 #include "vmm/pc/pc_int.h"
 
 #define LOW_RAM_END 0xA0000u
-#define VGA_BASE    0xA0000u
-#define VGA_SIZE    0x20000u
+#define FERR_IRQ    13
 #define HIGH_RAM    0x100000u
 
 void pc_log(pc *m, const char *fmt, ...)
@@ -39,6 +38,14 @@ static uint8_t platform_intr_ack(void *opaque)
 {
     pc *m = opaque;
     return pic_intr_ack(&m->pic);
+}
+
+/* FERR#: the chipset turns the x87 error signal into IRQ 13 (an edge for the PIC). */
+static void platform_fpu_error(void *opaque)
+{
+    pc *m = opaque;
+    irq_line line = pic_irq_line(&m->pic, FERR_IRQ);
+    irq_line_pulse(&line);
 }
 
 static void pic_set_intr(void *opaque, bool level)
@@ -98,10 +105,8 @@ static int map_memory(pc *m, char *err, size_t err_size)
 {
     uint32_t ram = m->cfg.memory_mb << 20;
     uint8_t *host = m->ram.host;
+    /* 0xA0000-0xBFFFF is left to the VGA (vga_init maps it). */
     int r = physmap_add_ram(m->pm, 0, LOW_RAM_END, host);
-    /* No VGA device yet: the window is RAM so that stray text-mode writes cost nothing. */
-    if (r == 0)
-        r = physmap_add_ram(m->pm, VGA_BASE, VGA_SIZE, host + VGA_BASE);
     if (r == 0)
         r = physmap_add_ram(m->pm, HIGH_RAM, ram - HIGH_RAM, host + HIGH_RAM);
     if (r == 0 && m->images.bios) {
@@ -134,13 +139,13 @@ static int fill_fw_cfg(pc *m)
         r = fw_cfg_add_i16(&m->fw_cfg, FW_CFG_NB_CPUS, 1);
     if (r == 0)
         r = fw_cfg_add_i16(&m->fw_cfg, FW_CFG_MAX_CPUS, 1);
-    if (r == 0)
-        r = fw_cfg_add_i16(&m->fw_cfg, FW_CFG_BOOT_DEVICE, 'c'); /* first hard disk */
+    /* The boot device and order come from pc_media_init(). NOGRAPHIC stays set even with
+     * the VGA: SeaBIOS then mirrors its screen output to COM1 (sercon). */
     if (r == 0)
         r = fw_cfg_add_i16(&m->fw_cfg, FW_CFG_NOGRAPHIC, 1);
     if (r == 0)
         r = fw_cfg_set_e820(&m->fw_cfg, fw, n);
-    /* No display: SeaBIOS writes its screen output (banner, boot messages) to COM1. */
+    /* SeaBIOS also copies its screen output (banner, boot messages) to COM1. */
     static const uint8_t sercon[2] = {0xF8, 0x03};
     if (r == 0 && m->serial[0])
         r = fw_cfg_add_file(&m->fw_cfg, "etc/sercon-port", sercon, sizeof(sercon));
@@ -188,6 +193,11 @@ static int init_devices(pc *m, char *err, size_t err_size)
         pc_set_err(err, err_size, "cannot set up the devices: %s", strerror(-r));
         return r;
     }
+    r = pc_video_init(m, err, err_size);
+    if (r == 0)
+        r = pc_media_init(m, err, err_size);
+    if (r < 0)
+        return r;
     rtc_set_memory(&m->rtc, (uint64_t)m->cfg.memory_mb << 20, 0);
     return 0;
 }
@@ -195,6 +205,8 @@ static int init_devices(pc *m, char *err, size_t err_size)
 static void fini_devices(pc *m)
 {
     /* In reverse order of init_devices(); dev_up says how far it got. */
+    pc_media_fini(m);
+    pc_video_fini(m);
     for (int i = PC_SERIAL_PORTS - 1; i >= 0; i--)
         if (m->dev_up >= 11 + i)
             uart_fini(&m->com[i], &m->env);
@@ -231,7 +243,9 @@ static int boot(pc *m, char *err, size_t err_size)
         linux_config lc = {.ram_size = m->cfg.memory_mb << 20,
                            .cmdline = m->append,
                            .initrd = m->images.initrd,
-                           .initrd_size = m->images.initrd_size};
+                           .initrd_size = m->images.initrd_size,
+                           .vga_text = m->vga_up};
+        pc_video_boot(m);
         r = linux_load(m->pm, m->cpu, m->images.kernel, m->images.kernel_size, &lc, NULL, why,
                        sizeof(why));
         if (r < 0)
@@ -329,7 +343,8 @@ static int build(pc *m, char *err, size_t err_size)
                          .io = m->io,
                          .opaque = m,
                          .intr_ack = platform_intr_ack,
-                         .now_ns = platform_now_ns};
+                         .now_ns = platform_now_ns,
+                         .fpu_error = platform_fpu_error};
     m->cpu = cpu_new(&plat);
     if (!m->cpu) {
         pc_set_err(err, err_size, "out of memory for the CPU");

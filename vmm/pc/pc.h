@@ -4,7 +4,7 @@
  *
  * Memory map (32-bit physical):
  *   0x00000000-0x0009FFFF  RAM (conventional memory; the EBDA at its top is reserved)
- *   0x000A0000-0x000BFFFF  VGA window: a placeholder backed by RAM until a VGA device exists
+ *   0x000A0000-0x000BFFFF  VGA window (the PCI VGA at 00:02.0; its LFB is BAR0 in the PCI hole)
  *   0x000C0000-0x000FFFFF  BIOS areas: ROM with PAM shadow RAM (BIOS boot), RAM otherwise
  *   0x00100000-RAM end     RAM
  *   4 GiB - BIOS size      the BIOS image (BIOS boot)
@@ -16,10 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PC_MEM_MIN_MB   8u
-#define PC_MEM_MAX_MB   3584u /* RAM stays below the PCI hole */
-#define PC_PCI_HOLE     0xE0000000u
-#define PC_SERIAL_PORTS 4
+#define PC_MEM_MIN_MB      8u
+#define PC_MEM_MAX_MB      3584u /* RAM stays below the PCI hole */
+#define PC_PCI_HOLE        0xE0000000u
+#define PC_SERIAL_PORTS    4
+#define PC_VGA_ROM_DEFAULT "/usr/share/seabios/vgabios-stdvga.bin"
+
+typedef struct display_surface display_surface;
 
 /* A serial port's host side, as written on the command line:
  * none | stdio | file:PATH | pty | unix:PATH (a listening socket) | tcp:PORT (loopback). */
@@ -50,8 +53,12 @@ typedef struct pc_config {
     const char *bios;      /* BIOS image; NULL: BIOS_DEFAULT_PATH when neither kernel nor
                               multiboot is given */
     pc_serial_spec serial[PC_SERIAL_PORTS];
-    bool no_reboot; /* a guest reset ends the run instead of restarting */
-    bool debugcon;  /* pass debug port output (0x402, 0xE9) to log */
+    const char *hda;        /* hard disk image (raw or VDI, by content): primary master */
+    const char *cdrom;      /* ISO image in the CD-ROM drive (secondary master; NULL: empty) */
+    const char *boot_order; /* BIOS boot: letters c (disk), d (CD-ROM), n; NULL: "cd" */
+    const char *vga_rom;    /* VGA BIOS; NULL: PC_VGA_ROM_DEFAULT (missing: a warning) */
+    bool no_reboot;         /* a guest reset ends the run instead of restarting */
+    bool debugcon;          /* pass debug port output (0x402, 0xE9) to log */
     /* Machine messages (and debug port output with debugcon); NULL drops them. */
     void (*log)(void *opaque, const char *text, size_t len);
     void *log_opaque;
@@ -98,6 +105,21 @@ int pc_run(pc *m, pc_result *ret, char *err, size_t err_size);
 /* The host side of COM port `port` (0-3): a pty's slave path, a unix socket's path,
  * "127.0.0.1:PORT" for TCP; "" otherwise. For the caller to tell the user. */
 const char *pc_serial_path(const pc *m, int port);
+
+/* Check a boot order (1-3 distinct letters of "cdn"). Returns 0 or -EINVAL with a message. */
+int pc_boot_order_check(const char *order, char *err, size_t err_size);
+
+/* The screen the machine's VGA draws into, for a display frontend (VNC, screenshots). */
+display_surface *pc_display(pc *m);
+/* The screen as UTF-8 text lines in a text mode (malloc'd). 0, -ENOTSUP in graphics modes. */
+int pc_screen_text(pc *m, char **ret_text);
+/* Keyboard (PS/2 set-2 bytes) and mouse input; opaque is the pc. VM thread only (e.g. from
+ * a pc_watch_fd() callback). */
+void pc_put_scancode(void *opaque, uint8_t set2_code);
+void pc_mouse_event(void *opaque, int dx, int dy, int dz, uint8_t buttons);
+/* Watch a host fd in the VM loop: cb runs on the VM thread whenever fd is readable. At most
+ * PC_WATCH_MAX (4). Returns 0 or -ENOSPC. */
+int pc_watch_fd(pc *m, int fd, void (*cb)(void *opaque), void *opaque);
 
 /* Ask pc_run() to return soon. Async-signal safe. */
 void pc_request_stop(pc *m);

@@ -17,6 +17,7 @@
 #include "vmm/dev/fw_cfg.h"
 #include "vmm/dev/i440fx.h"
 #include "vmm/dev/i8042.h"
+#include "vmm/dev/ide.h"
 #include "vmm/dev/pci.h"
 #include "vmm/dev/pic.h"
 #include "vmm/dev/piix3.h"
@@ -24,6 +25,8 @@
 #include "vmm/dev/port92.h"
 #include "vmm/dev/rtc.h"
 #include "vmm/dev/uart.h"
+#include "vmm/dev/vga.h"
+#include "vmm/display/surface.h"
 #include "vmm/mem/iobus.h"
 #include "vmm/mem/physmap.h"
 #include "vmm/pc/pc.h"
@@ -34,6 +37,7 @@
 
 #define PC_ROM_AREA_BASE 0xC0000u /* option ROMs and BIOS: PAM-controlled up to 1 MiB */
 #define PC_ROM_AREA_SIZE 0x40000u
+#define PC_WATCH_MAX     4 /* host fds a frontend may add to the VM loop */
 
 struct pc {
     pc_config cfg; /* string pointers borrowed from the caller except append */
@@ -58,7 +62,22 @@ struct pc {
     i8042 kbc;
     uart com[PC_SERIAL_PORTS];
     chardev *serial[PC_SERIAL_PORTS]; /* host side of each COM port; NULL: none */
-    int dev_up;         /* how many of the devices above are initialised, in init order */
+    int dev_up; /* how many of the devices above are initialised, in init order */
+    vga vga;    /* pc_video.c */
+    bool vga_up;
+    display_surface *surface; /* the screen the VGA draws */
+    vtimer vga_timer;         /* screen refresh */
+    uint8_t *vga_rom;         /* VGA BIOS image, NULL if not found */
+    uint32_t vga_rom_len;
+    ide ide; /* pc_media.c */
+    bool ide_up;
+    img *hda, *cdrom;
+    struct {
+        int fd;
+        void (*cb)(void *opaque);
+        void *opaque;
+    } watch[PC_WATCH_MAX]; /* pc_watch_fd() */
+    int nwatch;
     bios_image bios;    /* BIOS boot only */
     uint8_t *empty_rom; /* reads of ROM areas with no ROM behind them: all ones */
     int wakefd;         /* eventfd: pc_request_stop() */
@@ -80,6 +99,15 @@ void pc_request_reset(void *opaque);
 
 /* Reset every device and the CPU and run the boot path again. Returns 0 or -errno. */
 int pc_reset(pc *m, char *err, size_t err_size);
+
+/* pc_video.c: the VGA, its refresh timer and ROM; pc_video_boot() after each reset. */
+int pc_video_init(pc *m, char *err, size_t err_size);
+void pc_video_boot(pc *m);
+void pc_video_fini(pc *m);
+
+/* pc_media.c: the IDE controller, its drives, the BIOS boot order. */
+int pc_media_init(pc *m, char *err, size_t err_size);
+void pc_media_fini(pc *m);
 
 int pc_loop_init(pc *m);
 void pc_loop_fini(pc *m);

@@ -15,7 +15,7 @@
 #include "vmm/pc/pc_int.h"
 
 #define BURST     1000000u /* instructions per cpu_run(); timers interrupt it (the kick) */
-#define MAX_FDS   (1 + 4 * PC_SERIAL_PORTS)
+#define MAX_FDS   (1 + 4 * PC_SERIAL_PORTS + PC_WATCH_MAX)
 #define EFLAGS_IF 0x200u
 
 /* The kick: a POSIX timer armed for the next device-timer deadline before each burst. Its
@@ -80,6 +80,17 @@ void pc_loop_fini(pc *m)
     m->wakefd = -1;
 }
 
+int pc_watch_fd(pc *m, int fd, void (*cb)(void *opaque), void *opaque)
+{
+    if (m->nwatch == PC_WATCH_MAX)
+        return -ENOSPC;
+    m->watch[m->nwatch].fd = fd;
+    m->watch[m->nwatch].cb = cb;
+    m->watch[m->nwatch].opaque = opaque;
+    m->nwatch++;
+    return 0;
+}
+
 void pc_request_stop(pc *m)
 {
     atomic_store(&m->stop, true);
@@ -103,6 +114,9 @@ static int poll_host(pc *m, uint64_t timeout_ns)
         count[i] = m->serial[i] ? chardev_pollfds(m->serial[i], fds + n, MAX_FDS - n) : 0;
         n += count[i];
     }
+    int watch_first = n;
+    for (int i = 0; i < m->nwatch; i++)
+        fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLIN};
     struct timespec ts = {.tv_sec = (time_t)(timeout_ns / 1000000000u),
                           .tv_nsec = (long)(timeout_ns % 1000000000u)};
     int r = ppoll(fds, (nfds_t)n, timeout_ns == UINT64_MAX ? NULL : &ts, NULL);
@@ -116,6 +130,9 @@ static int poll_host(pc *m, uint64_t timeout_ns)
     for (int i = 0; i < PC_SERIAL_PORTS; i++)
         if (count[i])
             chardev_dispatch(m->serial[i], fds + first[i], count[i]);
+    for (int i = 0; i < m->nwatch; i++)
+        if (fds[watch_first + i].revents & (POLLIN | POLLERR | POLLHUP))
+            m->watch[i].cb(m->watch[i].opaque);
     return 0;
 }
 
