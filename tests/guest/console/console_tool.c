@@ -119,6 +119,7 @@ static int type_text(const char *port, const char *password, const char *text)
         return 1;
     client_password = password;
     cl->GetPassword = get_password;
+    free(cl->serverHost);
     cl->serverHost = strdup("127.0.0.1");
     cl->serverPort = atoi(port);
     if (!rfbInitClient(cl, NULL, NULL)) { /* frees cl on failure */
@@ -134,6 +135,7 @@ static int type_text(const char *port, const char *password, const char *text)
             break;
     }
     usleep(300000); /* let the server read everything before the connection closes */
+    free(cl->frameBuffer); /* the client's, allocated by the default MallocFrameBuffer */
     rfbClientCleanup(cl);
     return 0;
 }
