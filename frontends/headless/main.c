@@ -2,7 +2,7 @@
  *   vireo-headless --kernel K [--initrd I] [--append "..."] [--memory MiB]
  *                  [--serial stdio|file:P|pty|unix:P|tcp:PORT|none]... [--bios P]
  *                  [--multiboot P] [--no-reboot] [--hda DISK] [--cdrom ISO] [--boot c|d|n]
- *                  [--vnc PORT|auto] [--vnc-password-file FILE]
+ *                  [--vnc PORT|auto] [--vnc-password-file FILE] [--gdb PORT|-s] [--gdb-wait]
  * Everything is checked before the machine starts; a bad option or file is reported with
  * its reason and exit status 2 (usage) or 1 (a file or machine error).
  * Exit status after a run: 0 when the guest powered off or was stopped by a signal, the
@@ -55,6 +55,9 @@ static void usage(FILE *f)
             "  --vnc-password-file FILE  VNC password: the file's first line (8 chars used)\n"
             "  --no-reboot        exit when the guest resets instead of rebooting it\n"
             "  --debugcon         print the guest's debug port output (0x402, 0xE9) on stderr\n"
+            "  --gdb PORT         GDB remote stub on 127.0.0.1:PORT (gdb: target remote :PORT)\n"
+            "  -s                 the same as --gdb 1234\n"
+            "  --gdb-wait         with --gdb: keep the CPU stopped until gdb attaches\n"
             "  --help             this text\n",
             DEFAULT_MEMORY_MB, PC_MEM_MIN_MB, PC_MEM_MAX_MB);
 }
@@ -132,6 +135,8 @@ enum {
     OPT_BOOT,
     OPT_VNC,
     OPT_VNC_PASSWORD_FILE,
+    OPT_GDB,
+    OPT_GDB_WAIT,
     OPT_HELP
 };
 
@@ -150,6 +155,8 @@ static const struct option options[] = {
     {"boot", required_argument, NULL, OPT_BOOT},
     {"vnc", required_argument, NULL, OPT_VNC},
     {"vnc-password-file", required_argument, NULL, OPT_VNC_PASSWORD_FILE},
+    {"gdb", required_argument, NULL, OPT_GDB},
+    {"gdb-wait", no_argument, NULL, OPT_GDB_WAIT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -160,7 +167,7 @@ static int parse_args(int argc, char **argv, pc_config *cfg, vnc_setup *vnc)
     int nserial = 0, opt;
     char err[512];
     const char *password_file = NULL;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "s", options, NULL)) != -1) {
         switch (opt) {
         case OPT_KERNEL: cfg->kernel = optarg; break;
         case OPT_INITRD: cfg->initrd = optarg; break;
@@ -172,6 +179,22 @@ static int parse_args(int argc, char **argv, pc_config *cfg, vnc_setup *vnc)
         case OPT_HDA: cfg->hda = optarg; break;
         case OPT_CDROM: cfg->cdrom = optarg; break;
         case OPT_VNC_PASSWORD_FILE: password_file = optarg; break;
+        case OPT_GDB_WAIT: cfg->gdb_wait = true; break;
+        case 's':
+            cfg->gdb = true;
+            cfg->gdb_port = 1234;
+            break;
+        case OPT_GDB: {
+            int port;
+            if (parse_vnc_port(optarg, &port) < 0 || port == 0) {
+                fprintf(stderr, "vireo-headless: error: --gdb '%s': expected a port (1-65535)\n",
+                        optarg);
+                return EXIT_USAGE;
+            }
+            cfg->gdb = true;
+            cfg->gdb_port = (uint16_t)port;
+            break;
+        }
         case OPT_HELP: usage(stdout); exit(0);
         case OPT_BOOT:
             if (pc_boot_order_check(optarg, err, sizeof(err)) < 0) {
@@ -212,6 +235,10 @@ static int parse_args(int argc, char **argv, pc_config *cfg, vnc_setup *vnc)
     }
     if (optind < argc) {
         fprintf(stderr, "vireo-headless: error: unexpected argument '%s'\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (cfg->gdb_wait && !cfg->gdb) {
+        fprintf(stderr, "vireo-headless: error: --gdb-wait needs --gdb or -s\n");
         return EXIT_USAGE;
     }
     if (password_file && !vnc->enabled) {
@@ -297,6 +324,9 @@ int main(int argc, char **argv)
         if (*where)
             fprintf(stderr, "vireo-headless: serial port %d is on %s\n", i + 1, where);
     }
+    if (cfg.gdb)
+        fprintf(stderr, "vireo-headless: gdb stub on 127.0.0.1:%u%s\n", pc_gdb_port(m),
+                cfg.gdb_wait ? " (waiting for gdb to attach)" : "");
     running = m;
     struct sigaction sa = {.sa_handler = on_signal};
     sigemptyset(&sa.sa_mask);

@@ -350,6 +350,12 @@ static int build(pc *m, char *err, size_t err_size)
         pc_set_err(err, err_size, "out of memory for the CPU");
         return -ENOMEM;
     }
+    if (m->cfg.gdb) {
+        m->gdb = gdbstub_new(m->cpu, m->cfg.gdb_port, err, err_size);
+        if (!m->gdb)
+            return -EADDRINUSE;
+        m->gdb_hold = m->cfg.gdb_wait;
+    }
     r = init_devices(m, err, err_size);
     if (r == 0)
         r = pc_loop_init(m);
@@ -389,6 +395,7 @@ void pc_free(pc *m)
     if (!m)
         return;
     pc_loop_fini(m);
+    gdbstub_free(m->gdb);
     fini_devices(m);
     if (m->cpu)
         cpu_free(m->cpu);
@@ -406,4 +413,9 @@ void pc_free(pc *m)
     pc_images_free(&m->images);
     free(m->append);
     free(m);
+}
+
+uint16_t pc_gdb_port(const pc *m)
+{
+    return m->gdb ? gdbstub_port(m->gdb) : 0;
 }

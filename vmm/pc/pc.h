@@ -59,6 +59,9 @@ typedef struct pc_config {
     const char *vga_rom;    /* VGA BIOS; NULL: PC_VGA_ROM_DEFAULT (missing: a warning) */
     bool no_reboot;         /* a guest reset ends the run instead of restarting */
     bool debugcon;          /* pass debug port output (0x402, 0xE9) to log */
+    bool gdb;               /* a GDB remote stub on 127.0.0.1:gdb_port (0: any free port) */
+    uint16_t gdb_port;
+    bool gdb_wait; /* with gdb: the CPU stays stopped until a debugger attaches */
     /* Machine messages (and debug port output with debugcon); NULL drops them. */
     void (*log)(void *opaque, const char *text, size_t len);
     void *log_opaque;
@@ -105,6 +108,9 @@ int pc_run(pc *m, pc_result *ret, char *err, size_t err_size);
 /* The host side of COM port `port` (0-3): a pty's slave path, a unix socket's path,
  * "127.0.0.1:PORT" for TCP; "" otherwise. For the caller to tell the user. */
 const char *pc_serial_path(const pc *m, int port);
+
+/* The GDB stub's TCP port on 127.0.0.1; 0 without cfg.gdb. */
+uint16_t pc_gdb_port(const pc *m);
 
 /* Check a boot order (1-3 distinct letters of "cdn"). Returns 0 or -EINVAL with a message. */
 int pc_boot_order_check(const char *order, char *err, size_t err_size);

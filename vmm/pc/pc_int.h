@@ -12,6 +12,7 @@
 #include "vmm/boot/bios.h"
 #include "vmm/clock/vclock.h"
 #include "vmm/cpu/cpu.h"
+#include "vmm/cpu/gdbstub.h"
 #include "vmm/dev/debugport.h"
 #include "vmm/dev/devreg.h"
 #include "vmm/dev/fw_cfg.h"
@@ -88,6 +89,8 @@ struct pc {
     bool reset_pending;
     bool exit_pending;
     int exit_code;
+    gdbstub *gdb;  /* cfg.gdb only: the loop runs the CPU through it */
+    bool gdb_hold; /* cfg.gdb_wait and no debugger attached yet: do not run */
 };
 
 /* Machine messages to the configured log. */

@@ -15,7 +15,7 @@
 #include "vmm/pc/pc_int.h"
 
 #define BURST     1000000u /* instructions per cpu_run(); timers interrupt it (the kick) */
-#define MAX_FDS   (1 + 4 * PC_SERIAL_PORTS + PC_WATCH_MAX)
+#define MAX_FDS   (1 + 4 * PC_SERIAL_PORTS + PC_WATCH_MAX + 1) /* + the GDB stub */
 #define EFLAGS_IF 0x200u
 
 /* The kick: a POSIX timer armed for the next device-timer deadline before each burst. Its
@@ -117,6 +117,9 @@ static int poll_host(pc *m, uint64_t timeout_ns)
     int watch_first = n;
     for (int i = 0; i < m->nwatch; i++)
         fds[n++] = (struct pollfd){.fd = m->watch[i].fd, .events = POLLIN};
+    int gdb_slot = n;
+    if (m->gdb)
+        fds[n++] = (struct pollfd){.fd = gdbstub_fd(m->gdb), .events = POLLIN};
     struct timespec ts = {.tv_sec = (time_t)(timeout_ns / 1000000000u),
                           .tv_nsec = (long)(timeout_ns % 1000000000u)};
     int r = ppoll(fds, (nfds_t)n, timeout_ns == UINT64_MAX ? NULL : &ts, NULL);
@@ -133,6 +136,9 @@ static int poll_host(pc *m, uint64_t timeout_ns)
     for (int i = 0; i < m->nwatch; i++)
         if (fds[watch_first + i].revents & (POLLIN | POLLERR | POLLHUP))
             m->watch[i].cb(m->watch[i].opaque);
+    /* A stopped target means a debugger is attached: --gdb-wait's hold is over. */
+    if (m->gdb && (fds[gdb_slot].revents & (POLLIN | POLLERR | POLLHUP)) && !gdbstub_handle(m->gdb))
+        m->gdb_hold = false;
     return 0;
 }
 
@@ -167,6 +173,15 @@ static void on_shutdown(pc *m)
     m->reset_pending = true;
 }
 
+/* One burst under the GDB stub; CPU_EXIT_DEBUG while the target is stopped (or held for
+ * --gdb-wait until a debugger attaches). */
+static cpu_exit gdb_run(pc *m)
+{
+    if (m->gdb_hold)
+        return CPU_EXIT_DEBUG;
+    return gdbstub_run(m->gdb, BURST);
+}
+
 int pc_run(pc *m, pc_result *ret, char *err, size_t err_size)
 {
     pc_result res = {0};
@@ -177,7 +192,18 @@ int pc_run(pc *m, pc_result *ret, char *err, size_t err_size)
             break;
         }
         kick_arm(m);
-        cpu_exit e = cpu_run(m->cpu, BURST);
+        cpu_exit e = m->gdb ? gdb_run(m) : cpu_run(m->cpu, BURST);
+        if (m->gdb && e == CPU_EXIT_DEBUG) {
+            /* Stopped by the debugger: only its input or a stop request can change that. */
+            if ((r = poll_host(m, UINT64_MAX)) < 0) {
+                pc_set_err(err, err_size, "waiting for the debugger: %s", strerror(-r));
+                break;
+            }
+            /* A kick that fired while stopped would end the next run before its first
+             * instruction and so eat a single step: a zero budget only consumes it. */
+            (void)cpu_run(m->cpu, 0);
+            continue;
+        }
         if (e == CPU_EXIT_SHUTDOWN)
             on_shutdown(m);
         vclock_run_timers(m->clock);
