@@ -8,6 +8,7 @@
 
 #include "vmm/clock/vclock.h"
 #include "vmm/dev/devreg.h"
+#include "vmm/dev/irq.h"
 #include "vmm/mem/iobus.h"
 
 typedef struct devtest {
@@ -44,6 +45,29 @@ static inline void devtest_free(devtest *t)
     vclock_free(t->clock);
     iobus_free(t->io);
     free(t);
+}
+
+/* An interrupt line that remembers its level and counts rising edges, checking that the
+ * device drives the IRQ number it was given. */
+typedef struct irq_probe {
+    int n;
+    bool level;
+    int edges;
+} irq_probe;
+
+static inline void irq_probe_set(void *opaque, int n, bool level)
+{
+    irq_probe *p = opaque;
+    ck_assert_int_eq(n, p->n);
+    if (level && !p->level)
+        p->edges++;
+    p->level = level;
+}
+
+static inline irq_line irq_probe_line(irq_probe *p, int n)
+{
+    p->n = n;
+    return (irq_line){.set = irq_probe_set, .opaque = p, .n = n};
 }
 
 /* Let `ns` of guest time pass, running each timer at its own deadline as the VM loop would. */

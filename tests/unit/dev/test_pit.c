@@ -5,25 +5,14 @@
 typedef struct fixture {
     devtest *t;
     pit pit;
-    bool level;
-    int edges;
+    irq_probe irq;
 } fixture;
-
-static void irq_set(void *opaque, int n, bool level)
-{
-    fixture *f = opaque;
-    ck_assert_int_eq(n, 0);
-    if (level && !f->level)
-        f->edges++;
-    f->level = level;
-}
 
 static fixture *setup(void)
 {
     fixture *f = calloc(1, sizeof(*f));
     f->t = devtest_new();
-    irq_line line = {.set = irq_set, .opaque = f, .n = 0};
-    ck_assert_int_eq(pit_init(&f->pit, &f->t->env, line), 0);
+    ck_assert_int_eq(pit_init(&f->pit, &f->t->env, irq_probe_line(&f->irq, 0)), 0);
     return f;
 }
 
@@ -77,10 +66,10 @@ START_TEST(test_mode2_irq_rate)
     fixture *f = setup();
     program(f, 0, 2 << 1, 11932); /* ~100 Hz, as Linux and BIOSes program it */
     devtest_advance(f->t, ticks_ns(100 * 11932) - 1);
-    ck_assert_int_eq(f->edges, 99);
+    ck_assert_int_eq(f->irq.edges, 99);
     devtest_advance(f->t, 1);
-    ck_assert_int_eq(f->edges, 100);
-    ck_assert(!f->level);
+    ck_assert_int_eq(f->irq.edges, 100);
+    ck_assert(!f->irq.level);
     teardown(f);
 }
 END_TEST
@@ -90,7 +79,7 @@ START_TEST(test_mode3_irq_rate)
     fixture *f = setup();
     program(f, 0, 3 << 1, 0); /* 65536: the BIOS's 18.2 Hz */
     devtest_advance(f->t, 10ull * 1000000000ull);
-    ck_assert_int_eq(f->edges, 182);
+    ck_assert_int_eq(f->irq.edges, 182);
     teardown(f);
 }
 END_TEST
@@ -99,20 +88,20 @@ START_TEST(test_mode0_oneshot)
 {
     fixture *f = setup();
     program(f, 0, 0, 5000);
-    ck_assert(!f->level);
+    ck_assert(!f->irq.level);
     devtest_advance(f->t, ticks_ns(4999));
-    ck_assert(!f->level);
+    ck_assert(!f->irq.level);
     ck_assert_uint_eq(latch_read(f, 0), 1);
     devtest_advance(f->t, ticks_ns(5000) - ticks_ns(4999));
-    ck_assert(f->level); /* OUT high at terminal count, and it stays */
-    ck_assert_int_eq(f->edges, 1);
+    ck_assert(f->irq.level); /* OUT high at terminal count, and it stays */
+    ck_assert_int_eq(f->irq.edges, 1);
     devtest_advance(f->t, ticks_ns(100000));
-    ck_assert_int_eq(f->edges, 1);
+    ck_assert_int_eq(f->irq.edges, 1);
     /* reprogramming drops OUT and starts again */
     program(f, 0, 0, 10);
-    ck_assert(!f->level);
+    ck_assert(!f->irq.level);
     devtest_advance(f->t, ticks_ns(10));
-    ck_assert_int_eq(f->edges, 2);
+    ck_assert_int_eq(f->irq.edges, 2);
     teardown(f);
 }
 END_TEST
@@ -177,7 +166,7 @@ START_TEST(test_channel2_port61)
     /* speaker enable bit is kept, IRQ 0 untouched */
     outb(f->t, 0x61, 0x03);
     ck_assert_uint_eq(inb(f->t, 0x61) & 0x03, 0x03);
-    ck_assert_int_eq(f->edges, 0);
+    ck_assert_int_eq(f->irq.edges, 0);
     teardown(f);
 }
 END_TEST
@@ -211,9 +200,9 @@ START_TEST(test_save_load)
     ck_assert_uint_eq(vclock_next_deadline(f->t->clock), UINT64_MAX);
     ck_assert_int_eq(devreg_load_all(&f->t->reg, b.data, b.len), 0);
     ck_assert_uint_eq(latch_read(f, 0), 900);
-    int before = f->edges;
+    int before = f->irq.edges;
     devtest_advance(f->t, ticks_ns(10000));
-    ck_assert_int_eq(f->edges - before, 10); /* the timer was re-armed */
+    ck_assert_int_eq(f->irq.edges - before, 10); /* the timer was re-armed */
     for (size_t n = 0; n < b.len; n++)
         ck_assert_int_ne(devreg_load_all(&f->t->reg, b.data, n), 0);
     dev_blob_free(&b);

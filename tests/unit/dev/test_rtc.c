@@ -8,25 +8,14 @@
 typedef struct fixture {
     devtest *t;
     rtc rtc;
-    bool level;
-    int edges;
+    irq_probe irq;
 } fixture;
-
-static void irq_set(void *opaque, int n, bool level)
-{
-    fixture *f = opaque;
-    ck_assert_int_eq(n, 8);
-    if (level && !f->level)
-        f->edges++;
-    f->level = level;
-}
 
 static fixture *setup(void)
 {
     fixture *f = calloc(1, sizeof(*f));
     f->t = devtest_new();
-    irq_line line = {.set = irq_set, .opaque = f, .n = 8};
-    ck_assert_int_eq(rtc_init(&f->rtc, &f->t->env, line), 0);
+    ck_assert_int_eq(rtc_init(&f->rtc, &f->t->env, irq_probe_line(&f->irq, 8)), 0);
     return f;
 }
 
@@ -132,9 +121,9 @@ START_TEST(test_periodic_rate_and_reg_c)
     int seen = 0;
     for (int i = 0; i < 10000; i++) {
         devtest_advance(f->t, 100000);
-        if (f->level) {
+        if (f->irq.level) {
             ck_assert_uint_eq(cmos_read(f, 0x0C) & 0xC0, 0xC0); /* IRQF | PF (UF may ride along) */
-            ck_assert(!f->level);                               /* reading C lowered IRQ 8 */
+            ck_assert(!f->irq.level);                           /* reading C lowered IRQ 8 */
             ck_assert_uint_eq(cmos_read(f, 0x0C), 0x00);        /* and cleared it */
             seen++;
         }
@@ -144,19 +133,19 @@ START_TEST(test_periodic_rate_and_reg_c)
     /* rate select 15: 2 Hz */
     cmos_write(f, 0x0A, 0x2F);
     cmos_read(f, 0x0C);
-    f->edges = 0;
+    f->irq.edges = 0;
     for (int i = 0; i < 100; i++) {
         devtest_advance(f->t, 50000000);
-        if (f->level)
+        if (f->irq.level)
             cmos_read(f, 0x0C);
     }
-    ck_assert_int_ge(f->edges, 9);
-    ck_assert_int_le(f->edges, 11);
+    ck_assert_int_ge(f->irq.edges, 9);
+    ck_assert_int_le(f->irq.edges, 11);
     /* PIE off: no interrupt, but the flag still sets */
     cmos_write(f, 0x0B, 0x02);
-    f->edges = 0;
+    f->irq.edges = 0;
     devtest_advance(f->t, 2000000000ull);
-    ck_assert_int_eq(f->edges, 0);
+    ck_assert_int_eq(f->irq.edges, 0);
     ck_assert_uint_eq(cmos_read(f, 0x0C) & 0xC0, 0x40);
     teardown(f);
 }
@@ -168,11 +157,11 @@ START_TEST(test_update_and_alarm_interrupts)
     cmos_write(f, 0x0B, 0x12); /* UIE */
     for (int i = 0; i < 50; i++) {
         devtest_advance(f->t, 100000000);
-        if (f->level)
+        if (f->irq.level)
             ck_assert_uint_eq(cmos_read(f, 0x0C) & 0x90, 0x90); /* IRQF | UF */
     }
-    ck_assert_int_ge(f->edges, 4);
-    ck_assert_int_le(f->edges, 6);
+    ck_assert_int_ge(f->irq.edges, 4);
+    ck_assert_int_le(f->irq.edges, 6);
     /* alarm two seconds ahead, minutes and hours "don't care" */
     cmos_write(f, 0x0B, 0x02);
     cmos_read(f, 0x0C);
@@ -181,11 +170,11 @@ START_TEST(test_update_and_alarm_interrupts)
     cmos_write(f, 0x03, 0xFF);
     cmos_write(f, 0x05, 0xC0);
     cmos_write(f, 0x0B, 0x22); /* AIE */
-    f->edges = 0;
+    f->irq.edges = 0;
     devtest_advance(f->t, 1000000000ull - 1);
-    ck_assert_int_le(f->edges, 0 + (rtc_get_time(&f->rtc) == t));
+    ck_assert_int_le(f->irq.edges, 0 + (rtc_get_time(&f->rtc) == t));
     devtest_advance(f->t, 1200000000ull);
-    ck_assert_int_eq(f->edges, 1);
+    ck_assert_int_eq(f->irq.edges, 1);
     ck_assert_uint_eq(cmos_read(f, 0x0C) & 0xA0, 0xA0);
     teardown(f);
 }
